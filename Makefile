@@ -1,0 +1,87 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/practice
+TEST_REDIS_URL ?= redis://127.0.0.1:6379
+
+# Django 6 needs Python 3.12+. Try the usual names, then pyenv's newest 3.12+.
+define find_python
+for candidate in python3.14 python3.13 python3.12 python3; do \
+  if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v $$candidate; exit 0; fi; \
+done; \
+if command -v pyenv >/dev/null; then \
+  for version in $$(pyenv versions --bare | grep -E '^3\.(1[2-9])(\.[0-9]+)?$$' | sort -Vr); do \
+    candidate="$$(pyenv prefix $$version)/bin/python3"; \
+    if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+      echo "$$candidate"; exit 0; fi; \
+  done; \
+fi; \
+exit 1
+endef
+
+.PHONY: help run test lint format bench services chromium
+
+help:
+	@echo "make run    set up and serve the demo practice on http://127.0.0.1:8000"
+	@echo "make test   set up what the tests need and run the whole suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  print speed figures"
+
+$(PY):
+	@python="$$($(find_python))" || { echo "Python 3.12 or newer is needed (Django 6). Install it and try again."; exit 1; }; \
+	echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: export DJANGO_DEBUG = true
+run: $(VENV)/.installed
+	@mkdir -p var/mail var/sms var/broker
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Serving the demo practice on http://127.0.0.1:8000/  (Ctrl-C stops everything)"
+	@echo "E-mails are written to var/mail/, texts to var/sms/."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
+services:
+	@bash .ci/services
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium (Debian: sudo apt-get install chromium)."; exit 1; \
+	  fi; \
+	fi
+
+test: export DJANGO_DEBUG = false
+test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
+test: export DJANGO_SECURE_SSL_REDIRECT = false
+test: export DATABASE_URL = $(TEST_DATABASE_URL)
+test: export CELERY_BROKER_URL = $(TEST_REDIS_URL)/0
+test: export CACHE_URL = $(TEST_REDIS_URL)/1
+test: export DJANGO_ALLOWED_HOSTS = localhost,127.0.0.1,testserver
+test: $(VENV)/.installed services chromium
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,14 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from practice.models import PracticeSettings, User
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        # Sign-up is for clients only; therapists and staff are invited by staff.
+        user.role = User.Role.CLIENT
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {"practice": PracticeSettings.load(), **context})

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from practice import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo practice (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        logins = demo.seed()
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
+        for role, email in logins:
+            self.stdout.write(f"  {role:<10} {email}")

@@ -1,0 +1,273 @@
+import zoneinfo
+from datetime import timedelta
+from typing import Self
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+# Apps whose models staff manage in the admin without per-model permissions.
+PRACTICE_APP_LABELS = frozenset({"practice", "scheduling", "intake", "consent"})
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone we know. Try “America/Denver”.")
+
+
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.STAFF)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who logs in: a client, a therapist or a member of staff."""
+
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        THERAPIST = "therapist", "Therapist"
+        STAFF = "staff", "Staff"
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    role = models.CharField(max_length=16, choices=Role, default=Role.CLIENT)
+    preferred_name = models.CharField(
+        max_length=80, blank=True, help_text="The name we use in every page and message."
+    )
+    pronouns = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/Denver", validators=[validate_time_zone]
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.first_name or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        names = [self.first_name, self.last_name] if self.last_name else [self.display_name]
+        return "".join(name[0].upper() for name in names if name) or "?"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == self.Role.CLIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == self.Role.THERAPIST
+
+    @property
+    def is_practice_staff(self) -> bool:
+        return self.role == self.Role.STAFF
+
+    def _runs_practice_app(self, app_label: str) -> bool:
+        # Staff run the practice's own apps in the admin; Django's models stay superuser-only.
+        active_staff = self.is_active and self.is_staff and self.is_practice_staff
+        return active_staff and app_label in PRACTICE_APP_LABELS
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self._runs_practice_app(perm.split(".", 1)[0]) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self._runs_practice_app(app_label) or super().has_module_perms(app_label)
+
+
+class TherapistQuerySet(models.QuerySet):
+    def listed(self) -> Self:
+        return self.filter(user__is_active=True).select_related("user").order_by("public_name")
+
+
+class Therapist(models.Model):
+    """A therapist's public profile; the person behind it logs in as their user."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="therapist")
+    slug = models.SlugField(unique=True)
+    public_name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=120, help_text="e.g. “PhD, Licensed Psychologist”")
+    photo = models.ImageField(upload_to="therapists/", blank=True)
+    bio = models.TextField()
+    approaches = models.CharField(max_length=300, help_text="Comma-separated.")
+    specialties = models.CharField(max_length=300, help_text="Comma-separated.")
+    languages = models.CharField(max_length=200, default="English", help_text="Comma-separated.")
+    time_zone = models.CharField(
+        max_length=64, default="America/Denver", validators=[validate_time_zone]
+    )
+    accepting_new_clients = models.BooleanField(default=True)
+
+    objects = TherapistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["public_name"]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice:therapist-detail", kwargs={"slug": self.slug})
+
+    @property
+    def first_name(self) -> str:
+        return self.public_name.split()[0]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @staticmethod
+    def _split(value: str) -> list[str]:
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+    @property
+    def approach_list(self) -> list[str]:
+        return self._split(self.approaches)
+
+    @property
+    def specialty_list(self) -> list[str]:
+        return self._split(self.specialties)
+
+    @property
+    def language_list(self) -> list[str]:
+        return self._split(self.languages)
+
+
+class PracticeSettings(models.Model):
+    """Practice-wide settings that staff edit in the admin. There is exactly one row."""
+
+    name = models.CharField(max_length=120, default="Poudre Valley Behavior Therapy")
+    address = models.TextField(default="")
+    phone = models.CharField(max_length=40, default="")
+    email = models.EmailField(default="hello@example.org")
+    time_zone = models.CharField(
+        max_length=64, default="America/Denver", validators=[validate_time_zone]
+    )
+    crisis_resources = models.TextField(
+        default=(
+            "If you are in crisis or thinking about harming yourself, call or text 988 "
+            "(the Suicide & Crisis Lifeline), or call 911 in an emergency."
+        )
+    )
+    cancellation_window = models.DurationField(
+        default=timedelta(hours=24),
+        help_text="Cancelling closer to the session than this counts as a late cancellation.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "practice settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="practice_settings_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "PracticeSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class OutboundMessageQuerySet(models.QuerySet):
+    def due(self) -> Self:
+        return self.filter(status=OutboundMessage.Status.SCHEDULED, due_at__lte=timezone.now())
+
+    def pending_for(self, obj: models.Model) -> Self:
+        return self.filter(
+            status=OutboundMessage.Status.SCHEDULED,
+            about_type=ContentType.objects.get_for_model(obj),
+            about_id=obj.pk,
+        )
+
+
+class OutboundMessage(models.Model):
+    """One e-mail or text message, written before it is sent so it is sent at most once."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "Text message"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        SKIPPED = "skipped", "Skipped"
+
+    key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel, default=Channel.EMAIL)
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    to = models.CharField(max_length=254)
+    template = models.CharField(max_length=80)
+    context = models.JSONField(default=dict, blank=True)
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    due_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status, default=Status.SCHEDULED)
+    status_reason = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboundMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="outbound_scheduled_due",
+                condition=Q(status="scheduled"),
+            ),
+            models.Index(fields=["about_type", "about_id"], name="outbound_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to} ({self.get_status_display()})"

@@ -1,0 +1,48 @@
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from practice import channels, outbox
+from practice.models import OutboundMessage, User
+
+
+@transaction.atomic
+def invite_person(*, email: str, first_name: str, last_name: str, role: str) -> User:
+    """Create a therapist or staff account without a password and e-mail a set-password link."""
+    user = User.objects.create_user(
+        email,
+        password=None,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        is_staff=role == User.Role.STAFF,
+    )
+    # Verified already: only the owner of this mailbox can use the set-password link.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    outbox.schedule_message(
+        key=f"user:{user.pk}:invitation",
+        template="invitation",
+        to=user.email,
+        recipient=user,
+        about=user,
+    )
+    return user
+
+
+@channels.context_builder("invitation")
+def invitation_context(message: OutboundMessage) -> dict:
+    # The link is made at send time so the token never sits in the outbox table.
+    user = message.recipient
+    if user is None or user.has_usable_password():
+        raise channels.DeliverySkipped("the invitation was already accepted")
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return {"link": f"{settings.SITE_URL}{path}"}

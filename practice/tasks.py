@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from practice import outbox
+
+
+@shared_task(ignore_result=True)
+def send_message_task(message_id: int) -> None:
+    outbox.send_message(message_id)
+
+
+@shared_task(ignore_result=True)
+def dispatch_due_messages_task() -> None:
+    outbox.dispatch_due_messages()

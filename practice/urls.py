@@ -1,0 +1,43 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from practice import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Practice administration"
+
+
+page = TemplateView.as_view
+
+practice_patterns = [
+    path("", views.home, name="home"),
+    path("therapists/", views.therapist_list, name="therapist-list"),
+    path("therapists/<slug:slug>/", views.therapist_detail, name="therapist-detail"),
+    path(
+        "first-session/", page(template_name="practice/what_to_expect.html"), name="what-to-expect"
+    ),
+    path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
+    path("contact/", page(template_name="practice/contact.html"), name="contact"),
+    path("home/", views.home_for_role, name="home-for-role"),
+    path("portal/", views.portal, name="portal"),
+    path("staff/", views.staff_dashboard, name="staff-dashboard"),
+    path("staff/invite/", views.invite, name="invite"),
+    path("staff/messages/", views.message_list, name="message-list"),
+]
+
+urlpatterns = [
+    path("", include((practice_patterns, "practice"))),
+    path("scheduling/", include("scheduling.urls")),
+    path("intake/", include("intake.urls")),
+    path("consent/", include("consent.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

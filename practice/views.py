@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from practice import services
+from practice.forms import InvitationForm
+from practice.models import OutboundMessage, Therapist, User
+from practice.roles import client_required, staff_required
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    therapists = Therapist.objects.listed().filter(accepting_new_clients=True)[:3]
+    return render(request, "practice/home.html", {"therapists": therapists})
+
+
+@require_GET
+def therapist_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "practice/therapist_list.html", {"therapists": Therapist.objects.listed()}
+    )
+
+
+@require_GET
+def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
+    return render(request, "practice/therapist_detail.html", {"therapist": therapist})
+
+
+@login_required
+def home_for_role(request: HttpRequest) -> HttpResponse:
+    destinations = {
+        User.Role.CLIENT: "practice:portal",
+        User.Role.THERAPIST: "scheduling:calendar",
+        User.Role.STAFF: "practice:staff-dashboard",
+    }
+    return redirect(destinations[request.user.role])
+
+
+@client_required
+def portal(request: HttpRequest) -> HttpResponse:
+    return render(request, "practice/portal.html")
+
+
+@staff_required
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "practice/staff_dashboard.html")
+
+
+@staff_required
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if form.is_valid():
+        user = services.invite_person(**form.cleaned_data)
+        messages.success(request, f"We have e-mailed an invitation to {user.email}.")
+        return redirect("practice:staff-dashboard")
+    return render(request, "practice/invite.html", {"form": form})
+
+
+@staff_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    sent = OutboundMessage.objects.select_related("recipient").order_by("-due_at")[:200]
+    return render(request, "practice/message_list.html", {"outbound_messages": sent})

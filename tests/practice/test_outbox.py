@@ -1,0 +1,113 @@
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+from practice import outbox
+from practice.models import OutboundMessage
+from practice.services import invite_person
+
+pytestmark = pytest.mark.django_db
+Status = OutboundMessage.Status
+
+
+def test_a_message_key_can_exist_only_once(dana):
+    first = outbox.schedule_message(
+        key="k:1",
+        template="invitation",
+        to="a@example.org",
+        recipient=dana,
+        due_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    second = outbox.schedule_message(
+        key="k:1",
+        template="invitation",
+        to="a@example.org",
+        recipient=dana,
+        due_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    assert first is not None and second is None
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_a_due_message_is_sent_once_however_often_it_is_asked():
+    user = invite_person(
+        email="new@example.org", first_name="Nia", last_name="Cole", role="therapist"
+    )
+    message = OutboundMessage.objects.get(recipient=user)
+    # Sent already by the eager task on commit? Not inside a test transaction: send it now.
+    assert outbox.send_message(message.pk) is True
+    assert outbox.send_message(message.pk) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert (
+        message.status == Status.SENT
+        and message.provider_id == mail.outbox[0].extra_headers["Message-ID"]
+    )
+
+
+def test_a_message_that_is_not_due_yet_is_not_sent(dana):
+    message = outbox.schedule_message(
+        key="later",
+        template="invitation",
+        to=dana.email,
+        recipient=dana,
+        due_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    assert outbox.send_message(message.pk) is False
+    assert mail.outbox == []
+
+
+def test_cancelled_messages_are_never_sent(dana):
+    message = outbox.schedule_message(
+        key="c",
+        template="invitation",
+        to=dana.email,
+        recipient=dana,
+        about=dana,
+        due_at=timezone.now(),
+    )
+    assert outbox.cancel_pending_messages(dana, reason="moved") == 1
+    assert outbox.send_message(message.pk) is False
+    message.refresh_from_db()
+    assert message.status == Status.CANCELLED and message.status_reason == "moved"
+    assert mail.outbox == []
+
+
+class DisconnectingBackend(BaseEmailBackend):
+    """An e-mail provider that hangs up on every message."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_a_transient_failure_is_retried_later_and_then_fails_for_good(settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.practice.test_outbox.DisconnectingBackend"}}
+    nia = invite_person(email="nia@example.org", first_name="Nia", last_name="Cole", role="staff")
+    invite = OutboundMessage.objects.get(recipient=nia)
+    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        OutboundMessage.objects.filter(pk=invite.pk).update(due_at=timezone.now())
+        assert outbox.send_message(invite.pk) is False
+        invite.refresh_from_db()
+        assert invite.attempts == attempt
+    assert invite.status == Status.FAILED
+    assert "SMTPServerDisconnected" in invite.status_reason
+
+
+def test_the_dispatcher_hands_over_only_due_messages(django_capture_on_commit_callbacks):
+    nia = invite_person(email="nia@example.org", first_name="Nia", last_name="Cole", role="staff")
+    due = OutboundMessage.objects.get(recipient=nia)
+    outbox.schedule_message(
+        key="future",
+        template="invitation",
+        to=nia.email,
+        recipient=nia,
+        due_at=timezone.now() + timezone.timedelta(days=2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.dispatch_due_messages() == 1
+    due.refresh_from_db()
+    assert due.status == Status.SENT
+    assert len(mail.outbox) == 1
