@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/practice
-TEST_REDIS_URL ?= redis://127.0.0.1:6379
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 
 # Django 6 needs Python 3.12+. Try the usual names, then pyenv's newest 3.12+.
 define find_python
@@ -68,8 +69,8 @@ test: export DJANGO_DEBUG = false
 test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
 test: export DJANGO_SECURE_SSL_REDIRECT = false
 test: export DATABASE_URL = $(TEST_DATABASE_URL)
-test: export CELERY_BROKER_URL = $(TEST_REDIS_URL)/0
-test: export CACHE_URL = $(TEST_REDIS_URL)/1
+test: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
+test: export CACHE_URL = $(TEST_CACHE_URL)
 test: export DJANGO_ALLOWED_HOSTS = localhost,127.0.0.1,testserver
 test: $(VENV)/.installed services chromium
 	$(PY) manage.py collectstatic --noinput -v 0

@@ -1,8 +1,11 @@
 """Small helpers that make the people and things tests need, with fixed defaults."""
 
+from datetime import datetime, timedelta
+
 from allauth.account.models import EmailAddress
 
 from practice.models import Therapist, User
+from scheduling.models import Appointment, SessionType
 
 PASSWORD = "a-long-test-password-41"
 
@@ -56,4 +59,43 @@ def make_therapist(
         specialties="Anxiety",
         time_zone=time_zone,
         accepting_new_clients=accepting_new_clients,
+    )
+
+
+def make_session_type(
+    *,
+    name: str = "First session",
+    minutes: int = 50,
+    new_clients_may_book: bool = True,
+    modality: str = "in_person",
+    therapists=(),
+) -> SessionType:
+
+    session_type = SessionType.objects.create(
+        name=name,
+        duration=timedelta(minutes=minutes),
+        new_clients_may_book=new_clients_may_book,
+        modality=modality,
+    )
+    session_type.therapists.set(therapists)
+    return session_type
+
+
+def make_appointment(
+    *,
+    therapist: Therapist,
+    client: User | None,
+    starts_at: datetime,
+    session_type=None,
+    status: str = "booked",
+) -> Appointment:
+
+    session_type = session_type or make_session_type(therapists=[therapist])
+    return Appointment.objects.create(
+        therapist=therapist,
+        client=client,
+        session_type=session_type,
+        starts_at=starts_at,
+        ends_at=starts_at + session_type.duration,
+        status=status,
     )
