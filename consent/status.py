@@ -6,7 +6,7 @@ from collections.abc import Iterable
 def clients_missing_consent(
     client_ids: Iterable[int], *, telehealth_client_ids: Iterable[int] = ()
 ) -> set[int]:
-    """The clients among these who still have a required document to sign (a fixed number of queries).
+    """The clients among these who still have a required document to sign.
 
     Telehealth consent is required only of the clients in telehealth_client_ids.
     """

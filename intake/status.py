@@ -1,4 +1,4 @@
-"""What other apps may ask of intake. The intake issue fills these in; until then nothing is missing."""
+"""What other apps may ask of intake. The intake issue fills these in."""
 
 from collections.abc import Iterable
 

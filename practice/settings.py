@@ -146,11 +146,14 @@ STORAGES = {
 }
 
 # E-mail
-# The demo writes each message to a file under var/mail/ so a person can read it.
+# The demo writes each message to a file under var/mail/ so a person can read it;
+# production defaults to SMTP.
 MAILERS = {
     "default": {
         "BACKEND": env.str(
-            "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+            "DJANGO_EMAIL_BACKEND",
+            default="django.core.mail.backends."
+            + ("filebased.EmailBackend" if DEBUG else "smtp.EmailBackend"),
         ),
         "OPTIONS": {
             "file_path": env.str("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")),
@@ -229,8 +232,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
-    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+    # Client data only ever travels over HTTPS, so the domain may as well be preloaded.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 # Text messages: a file per message under var/sms/ unless a provider is configured.
 SMS_BACKEND = env.str("DJANGO_SMS_BACKEND", default="practice.sms.FileBackend")
