@@ -184,6 +184,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": _broker_dir,
         "data_folder_out": _broker_dir,
         "processed_folder": _broker_dir,
+        "control_folder": f"{_broker_dir}/control",
         "store_processed": False,
         "polling_interval": 0.1,
     }
