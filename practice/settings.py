@@ -90,8 +90,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: allauth's rate limits must be shared between processes.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Cache: allauth's rate limits must be shared between processes, so production uses Redis
+# (a different database from the broker's); the single-process demo keeps it in memory.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://" if DEBUG else "redis://127.0.0.1:6379/1"
+    )
+}
 
 # Authentication
 AUTH_USER_MODEL = "practice.User"
@@ -175,9 +180,11 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery
-# The default broker is kombu's filesystem transport so `make run` needs no server;
+# The demo's broker is kombu's filesystem transport so `make run` needs no server;
 # tests and production use Redis. The database, not the broker, is the source of truth.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default="filesystem://" if DEBUG else "redis://127.0.0.1:6379/0"
+)
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = str(VAR_DIR / "broker")
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -77,3 +77,20 @@ def test_staff_manage_practice_models_in_the_admin_but_not_django_internals(clie
 def test_the_admin_login_goes_through_allauth(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("email", "home"),
+    [
+        ("staff@example.org", "/staff/"),
+        ("maya.chen@example.org", "/scheduling/calendar/"),
+        ("client@example.org", "/portal/"),
+    ],
+)
+def test_each_demo_login_works_and_opens_its_home(client, demo_practice, email, home):
+    from practice.demo import DEMO_PASSWORD
+
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    response = client.get("/home/", follow=True)
+    assert response.redirect_chain[-1][0] == home and response.status_code == 200
