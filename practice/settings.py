@@ -128,6 +128,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+REQUIRE_STAFF_MFA = env.bool("DJANGO_REQUIRE_STAFF_MFA", default=not DEBUG)
 
 # Internationalisation
 LANGUAGE_CODE = "en-us"
