@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
+from scheduling.models import Appointment, SessionType
 
 RequiredFor = ConsentDocument.RequiredFor
 # Before a client has made any choice, e-mail (the address they signed up with, and messages
@@ -123,8 +124,6 @@ def _required(document: ConsentDocument, has_telehealth: bool) -> bool:
 
 def clients_with_telehealth(client_ids: Iterable[int]) -> set[int]:
     """Clients with an upcoming telehealth session booked or held (one query)."""
-    from scheduling.models import Appointment, SessionType
-
     return set(
         Appointment.objects.filter(
             client_id__in=list(client_ids),
@@ -159,6 +158,11 @@ def may_book(client) -> bool:
 
 
 def allowed_channels(client) -> set[str]:
-    """The channels ("email", "sms") that the client's Consent to Contact allows right now."""
+    """The channels ("email", "sms") that the client's Consent to Contact allows right now.
+
+    The newest choice is in force from the moment it is made, so a withdrawal stops the next
+    send. Choices stay in force when a newer Consent to Contact is published; switching a
+    channel on again needs the current version signed.
+    """
     choice = ContactPreference.objects.in_force_for(client)
     return set(CHANNELS_BEFORE_ANY_CHOICE) if choice is None else choice.channels

@@ -69,6 +69,8 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignatureForm(request.POST or None, version=version)
     if signed_current is None and form.is_valid():
         try:
+            if form.cleaned_data["version"] != version.pk:
+                raise services.DocumentChanged
             services.record_consent(
                 client=request.user,
                 version=version,

@@ -213,3 +213,17 @@ def test_the_admin_shows_signatures_read_only(client, sam, alice):
     assert client.post(f"{base}{signature.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get(f"{base}add/").status_code == 403
     assert Signature.objects.get().typed_name == "Alice Moreno"
+
+
+def test_document_text_is_rendered_from_markdown_without_anything_unsafe(client, alice):
+    make_document(
+        body=(
+            "## Your rights\n\n- to ask questions\n- to stop\n\n"
+            "<script>alert(1)</script> [a link](javascript:alert(1)) "
+            '<a href="/x" onclick="alert(1)">x</a>'
+        )
+    )
+    client.force_login(alice)
+    html = client.get("/consent/documents/informed-consent/").text
+    assert "<h2>Your rights</h2>" in html and "<li>to ask questions</li>" in html
+    assert "<script>alert" not in html and "javascript:" not in html and "onclick" not in html
