@@ -162,3 +162,12 @@ def make_signature(
         ip_address="203.0.113.7",
         user_agent="Mozilla/5.0 (iPhone) TestBrowser",
     )
+
+
+def make_contact_preference(*, client: User, email: bool = True, sms: bool = True):
+    """E-mail and text choices as if made in the portal; allowed_channels() reads the newest."""
+    from consent.models import ContactPreference
+
+    return ContactPreference.objects.create(
+        client=client, email=email, sms=sms, source=ContactPreference.Source.CHANGED
+    )

@@ -93,3 +93,12 @@ def test_one_client_s_choices_do_not_touch_another_s(client, alice, bob, contact
 def test_contact_preferences_refuse_other_methods(client, alice):
     client.force_login(alice)
     assert client.put(PREFERENCES).status_code == 405
+
+
+def test_the_newest_choice_is_the_one_in_force(alice):
+    from tests.factories import make_contact_preference
+
+    make_contact_preference(client=alice, email=True, sms=True)
+    assert allowed_channels(alice) == {"email", "sms"}
+    make_contact_preference(client=alice, email=True, sms=False)
+    assert allowed_channels(alice) == {"email"}
