@@ -1,6 +1,143 @@
-"""What other apps may ask of consent. The consent issue fills these in."""
+"""What other apps may ask of consent, and where each client stands with each document.
+
+A signature counts while no version published after it asks clients to sign again: a
+client who signed version 1 is still covered by version 2 unless version 2 (or a later one)
+was published with "clients must sign again" ticked. A new client always signs the current
+version.
+"""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max
+from django.utils import timezone
+
+from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
+from scheduling.models import Appointment, SessionType
+
+RequiredFor = ConsentDocument.RequiredFor
+# Before a client has made any choice, e-mail (the address they signed up with, and messages
+# that never carry clinical detail) is allowed, so the "please sign" e-mail can reach them.
+# Texts need an explicit yes.
+CHANNELS_BEFORE_ANY_CHOICE = frozenset({"email"})
+
+
+@dataclass(frozen=True)
+class PublishedDocument:
+    document: ConsentDocument
+    current: DocumentVersion
+    # The lowest version number whose signature still counts.
+    oldest_valid_number: int
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """Where one client stands with one document."""
+
+    document: ConsentDocument
+    current: DocumentVersion
+    required: bool
+    signed_number: int | None
+    declined_at: datetime | None
+    oldest_valid_number: int
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_number is not None and self.signed_number >= self.oldest_valid_number
+
+    @property
+    def needs_resign(self) -> bool:
+        """They signed an earlier version that no longer counts."""
+        return self.signed_number is not None and not self.signed
+
+    @property
+    def missing(self) -> bool:
+        return self.required and not self.signed
+
+
+def published_documents() -> list[PublishedDocument]:
+    """Every document with a published version, in the order clients see them (one query)."""
+    versions = (
+        DocumentVersion.objects.published()
+        .select_related("document")
+        .defer("body")
+        .order_by("document__position", "document__title", "document_id", "-number")
+    )
+    by_document: dict[int, list[DocumentVersion]] = {}
+    for version in versions:
+        by_document.setdefault(version.document_id, []).append(version)
+    found = []
+    for newest_first in by_document.values():
+        resign_numbers = [v.number for v in newest_first if v.requires_resign]
+        found.append(
+            PublishedDocument(
+                document=newest_first[0].document,
+                current=newest_first[0],
+                oldest_valid_number=max(resign_numbers, default=newest_first[-1].number),
+            )
+        )
+    return found
+
+
+def statuses(
+    client_ids: Iterable[int], *, telehealth_client_ids: Iterable[int] = ()
+) -> dict[int, list[DocumentStatus]]:
+    """Each client's status with every published document (three queries for any number)."""
+    client_ids = set(client_ids)
+    telehealth = set(telehealth_client_ids)
+    documents = published_documents()
+    signed = {
+        (row["client_id"], row["version__document_id"]): row["number"]
+        for row in Signature.objects.filter(client_id__in=client_ids)
+        .values("client_id", "version__document_id")
+        .annotate(number=Max("version__number"))
+        .order_by()
+    }
+    declined = {
+        (row["client_id"], row["version_id"]): row["declined_at"]
+        for row in Decline.objects.filter(
+            client_id__in=client_ids, version__in=[entry.current.pk for entry in documents]
+        ).values("client_id", "version_id", "declined_at")
+    }
+    return {
+        client_id: [
+            DocumentStatus(
+                document=entry.document,
+                current=entry.current,
+                required=_required(entry.document, client_id in telehealth),
+                signed_number=signed.get((client_id, entry.document.pk)),
+                declined_at=declined.get((client_id, entry.current.pk)),
+                oldest_valid_number=entry.oldest_valid_number,
+            )
+            for entry in documents
+        ]
+        for client_id in client_ids
+    }
+
+
+def _required(document: ConsentDocument, has_telehealth: bool) -> bool:
+    if document.required_for == RequiredFor.ALL:
+        return True
+    return document.required_for == RequiredFor.TELEHEALTH and has_telehealth
+
+
+def clients_with_telehealth(client_ids: Iterable[int]) -> set[int]:
+    """Clients with an upcoming telehealth session booked or held (one query)."""
+    return set(
+        Appointment.objects.filter(
+            client_id__in=list(client_ids),
+            status__in=[Appointment.Status.HELD, Appointment.Status.BOOKED],
+            ends_at__gte=timezone.now(),
+            session_type__modality=SessionType.Modality.TELEHEALTH,
+        ).values_list("client_id", flat=True)
+    )
+
+
+def statuses_for(client) -> list[DocumentStatus]:
+    """One client's status with every published document, telehealth judged from their bookings."""
+    telehealth = clients_with_telehealth([client.pk])
+    return statuses([client.pk], telehealth_client_ids=telehealth)[client.pk]
 
 
 def clients_missing_consent(
@@ -8,16 +145,24 @@ def clients_missing_consent(
 ) -> set[int]:
     """The clients among these who still have a required document to sign.
 
-    Telehealth consent is required only of the clients in telehealth_client_ids.
+    A fixed number of queries (three) for any number of clients. Telehealth consent is
+    required only of the clients in telehealth_client_ids.
     """
-    return set()
+    found = statuses(client_ids, telehealth_client_ids=telehealth_client_ids)
+    return {client_id for client_id, rows in found.items() if any(row.missing for row in rows)}
 
 
 def may_book(client) -> bool:
     """False while the client has a re-sign request outstanding (new bookings wait for it)."""
-    return True
+    return not any(row.required and row.needs_resign for row in statuses_for(client))
 
 
 def allowed_channels(client) -> set[str]:
-    """The channels ("email", "sms") that the client's Consent to Contact allows right now."""
-    return {"email", "sms"}
+    """The channels ("email", "sms") that the client's Consent to Contact allows right now.
+
+    The newest choice is in force from the moment it is made, so a withdrawal stops the next
+    send. Choices stay in force when a newer Consent to Contact is published; switching a
+    channel on again needs the current version signed.
+    """
+    choice = ContactPreference.objects.in_force_for(client)
+    return set(CHANNELS_BEFORE_ANY_CHOICE) if choice is None else choice.channels

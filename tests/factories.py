@@ -99,3 +99,75 @@ def make_appointment(
         ends_at=starts_at + session_type.duration,
         status=status,
     )
+
+
+# Consent --------------------------------------------------------------------------------------
+
+
+def make_document(
+    *,
+    slug: str = "informed-consent",
+    title: str = "Informed Consent for Treatment",
+    required_for: str = "all",
+    body: str = "## What we do\n\nWe work on goals you choose.\n",
+    requires_resign: bool = False,
+    position: int = 0,
+):
+    """A consent document with a published first version."""
+    from consent.models import ConsentDocument
+
+    document = ConsentDocument.objects.create(
+        slug=slug, title=title, required_for=required_for, position=position
+    )
+    make_version(document=document, body=body, requires_resign=requires_resign)
+    return document
+
+
+def make_version(*, document, body: str = "", requires_resign: bool = False, publish: bool = True):
+    from consent.models import DocumentVersion
+
+    version = DocumentVersion.objects.create(
+        document=document,
+        title=document.title,
+        body=body or f"## {document.title}\n\nThe text of {document.title}.\n",
+        requires_resign=requires_resign,
+    )
+    if publish:
+        version.publish()
+    return version
+
+
+def make_signature(
+    *,
+    client: User,
+    version=None,
+    document=None,
+    typed_name: str = "",
+    guardian_name: str = "",
+    guardian_relationship: str = "",
+):
+    """A signature on the given version, or on the current version of a (new) document."""
+    from consent.models import Signature
+
+    if version is None:
+        document = document or make_document()
+        version = document.versions.published().first()
+    return Signature.objects.create(
+        client=client,
+        version=version,
+        digest=version.digest,
+        typed_name=typed_name or client.get_full_name(),
+        guardian_name=guardian_name,
+        guardian_relationship=guardian_relationship,
+        ip_address="203.0.113.7",
+        user_agent="Mozilla/5.0 (iPhone) TestBrowser",
+    )
+
+
+def make_contact_preference(*, client: User, email: bool = True, sms: bool = True):
+    """E-mail and text choices as if made in the portal; allowed_channels() reads the newest."""
+    from consent.models import ContactPreference
+
+    return ContactPreference.objects.create(
+        client=client, email=email, sms=sms, source=ContactPreference.Source.CHANGED
+    )

@@ -1,0 +1,218 @@
+import contextlib
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consent import services
+from consent.forms import ContactPreferenceForm, DeclineForm, SignatureForm
+from consent.models import ContactPreference, Decline, Signature
+from consent.status import (
+    CHANNELS_BEFORE_ANY_CHOICE,
+    DocumentStatus,
+    clients_with_telehealth,
+    statuses,
+    statuses_for,
+)
+from practice.models import User
+from practice.roles import client_required, staff_required
+
+
+def get_status_for(client: User, slug: str) -> DocumentStatus:
+    """The client's status with one published document, or 404."""
+    for row in statuses_for(client):
+        if row.document.slug == slug:
+            return row
+    raise Http404
+
+
+def signatures_of(client: User) -> QuerySet[Signature]:
+    return (
+        Signature.objects.visible_to(client)
+        .select_related("version__document", "contact_choice")
+        .order_by("-signed_at")
+    )
+
+
+def get_signature_for(user: User, pk: int) -> Signature:
+    return get_object_or_404(signatures_of(user), pk=pk)
+
+
+@client_required
+@require_GET
+def to_sign(request: HttpRequest) -> HttpResponse:
+    rows = statuses_for(request.user)
+    return render(
+        request,
+        "consent/to_sign.html",
+        {
+            "to_sign": [row for row in rows if row.missing],
+            "optional": [row for row in rows if not row.required and not row.signed],
+            "signed": [row for row in rows if row.signed],
+        },
+    )
+
+
+@client_required
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    status = get_status_for(request.user, slug)
+    version = status.current
+    version.refresh_from_db(fields=["body"])
+    signed_current = signatures_of(request.user).filter(version=version).first()
+    form = SignatureForm(request.POST or None, version=version)
+    if signed_current is None and form.is_valid():
+        try:
+            if form.cleaned_data["version"] != version.pk:
+                raise services.DocumentChanged
+            services.record_consent(
+                client=request.user,
+                version=version,
+                digest_shown=form.cleaned_data["digest"],
+                typed_name=form.cleaned_data["typed_name"],
+                guardian_name=form.cleaned_data["guardian_name"],
+                guardian_relationship=form.cleaned_data["guardian_relationship"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("user-agent", ""),
+                contact_choice=form.contact_choice,
+            )
+        except services.DocumentChanged:
+            messages.warning(
+                request,
+                "We updated this document while you were reading it. Please read the new "
+                "version below before you sign.",
+            )
+            return redirect("consent:document", slug=slug)
+        except services.AlreadySigned:
+            messages.info(request, f"You had already signed the {version.title}.")
+        else:
+            messages.success(request, f"Thank you. You signed the {version.title}.")
+        return redirect("consent:to-sign")
+    if request.method == "POST" and signed_current is not None:
+        messages.info(request, f"You had already signed the {version.title}.")
+        return redirect("consent:to-sign")
+    context = {"status": status, "version": version, "form": form, "signed": signed_current}
+    return render(request, "consent/document.html", context)
+
+
+@client_required
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, slug: str) -> HttpResponse:
+    status = get_status_for(request.user, slug)
+    earlier = Decline.objects.visible_to(request.user).filter(version=status.current).first()
+    if signatures_of(request.user).filter(version=status.current).exists():
+        messages.info(request, "You have signed this document. To change that, please call us.")
+        return redirect("consent:document", slug=slug)
+    form = DeclineForm(request.POST or None)
+    if earlier is None and form.is_valid():
+        # A double submit finds the first message kept; the client's outcome is the same.
+        with contextlib.suppress(services.AlreadyDeclined):
+            services.decline_document(
+                client=request.user, version=status.current, message=form.cleaned_data["message"]
+            )
+        messages.success(
+            request, "Thank you for telling us. Someone from the practice will be in touch."
+        )
+        return redirect("consent:to-sign")
+    context = {"status": status, "form": form, "earlier": earlier}
+    return render(request, "consent/decline.html", context)
+
+
+@client_required
+@require_GET
+def signed(request: HttpRequest) -> HttpResponse:
+    return render(request, "consent/signed.html", {"signatures": signatures_of(request.user)})
+
+
+def _copy_context(request: HttpRequest, signatures: list[Signature]) -> dict:
+    return {"signatures": signatures, "client": request.user, "made_at": timezone.now()}
+
+
+@client_required
+@require_GET
+def signature(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_signature_for(request.user, pk)
+    return render(request, "consent/signature.html", _copy_context(request, [found]))
+
+
+@client_required
+@require_GET
+def signature_download(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_signature_for(request.user, pk)
+    return _download(request, [found], f"signed-{found.version.document.slug}-{found.pk}.html")
+
+
+@client_required
+@require_GET
+def signed_download(request: HttpRequest) -> HttpResponse:
+    return _download(request, list(signatures_of(request.user)), "signed-documents.html")
+
+
+def _download(request: HttpRequest, signatures: list[Signature], filename: str) -> HttpResponse:
+    if not signatures:
+        raise Http404
+    html = render_to_string(
+        "consent/copy_download.html", _copy_context(request, signatures), request=request
+    )
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@client_required
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def contact_preferences(request: HttpRequest) -> HttpResponse:
+    in_force = ContactPreference.objects.in_force_for(request.user)
+    allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
+    current = {name: "yes" if name in allowed else "no" for name in ("email", "sms")}
+    contact_status = next(
+        (row for row in statuses_for(request.user) if row.document.is_contact_consent), None
+    )
+    may_turn_on = bool(contact_status and contact_status.signed)
+    form = ContactPreferenceForm(request.POST or None, initial=current, may_turn_on=may_turn_on)
+    if form.is_valid():
+        chosen = {name: form.cleaned_data[name] == "yes" for name in ("email", "sms")}
+        if chosen == {name: value == "yes" for name, value in current.items()}:
+            messages.info(request, "Nothing changed: your choices are as they were.")
+        else:
+            services.change_contact_preference(client=request.user, **chosen)
+            messages.success(request, "Saved. Your choices apply from our next message on.")
+        return redirect("consent:contact-preferences")
+    history = ContactPreference.objects.filter(client=request.user).order_by("-recorded_at", "-pk")
+    context = {
+        "form": form,
+        "in_force": in_force,
+        "contact_status": contact_status,
+        "may_turn_on": may_turn_on,
+        "history": history[:20],
+    }
+    return render(request, "consent/contact_preferences.html", context)
+
+
+@staff_required
+@require_GET
+def staff_overview(request: HttpRequest) -> HttpResponse:
+    clients = list(
+        User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(
+            "last_name", "first_name", "email"
+        )
+    )
+    ids = [client.pk for client in clients]
+    found = statuses(ids, telehealth_client_ids=clients_with_telehealth(ids))
+    missing = [
+        (client, [row for row in found[client.pk] if row.missing])
+        for client in clients
+        if any(row.missing for row in found[client.pk])
+    ]
+    declines = Decline.objects.select_related("client", "version__document")[:100]
+    context = {"missing": missing, "declines": declines, "client_count": len(clients)}
+    return render(request, "consent/staff_overview.html", context)

@@ -1,0 +1,104 @@
+"""Consent to Contact decides which channels reminders may use; withdrawing it is immediate."""
+
+import pytest
+
+from consent.models import ContactPreference
+from consent.status import allowed_channels
+from tests.consent.helpers import sign_form
+
+pytestmark = pytest.mark.django_db
+
+SIGN = "/consent/documents/contact-consent/"
+PREFERENCES = "/consent/contact/"
+
+
+@pytest.fixture
+def contact(documents):
+    return documents["contact-consent"]
+
+
+def test_before_any_choice_only_e_mail_is_allowed(alice):
+    assert allowed_channels(alice) == {"email"}
+
+
+def test_signing_the_consent_to_contact_records_the_choices(client, alice, contact):
+    client.force_login(alice)
+    response = client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="yes"))
+    assert response.status_code == 302
+    assert allowed_channels(alice) == {"email", "sms"}
+    choice = ContactPreference.objects.get()
+    assert choice.source == "signed" and choice.signature.version.document == contact
+
+
+def test_the_consent_to_contact_needs_an_answer_for_each_channel(client, alice, contact):
+    client.force_login(alice)
+    response = client.post(SIGN, sign_form(contact, email_ok="yes"))
+    assert response.status_code == 200
+    assert "Please choose yes or no for text messages." in response.text
+    assert 'value="yes" checked' in response.text or "checked" in response.text
+    assert not ContactPreference.objects.exists()
+
+
+def test_withdrawing_texts_in_the_portal_stops_them_from_the_next_send_on(client, alice, contact):
+    client.force_login(alice)
+    client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="yes"))
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "no"}, follow=True)
+    assert "Your choices apply from our next message on." in response.text
+    assert allowed_channels(alice) == {"email"}
+    client.post(PREFERENCES, {"email": "no", "sms": "no"})
+    assert allowed_channels(alice) == set()
+    # The history of what alice allowed, and when, is kept.
+    assert [(c.email, c.sms) for c in ContactPreference.objects.order_by("pk")] == [
+        (True, True),
+        (True, False),
+        (False, False),
+    ]
+    page = client.get(PREFERENCES)
+    assert page.text.count("(changed in the portal)") == 2
+
+
+def test_channels_can_be_switched_on_again_after_signing(client, alice, contact):
+    client.force_login(alice)
+    client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
+    client.post(PREFERENCES, {"email": "yes", "sms": "yes"})
+    assert allowed_channels(alice) == {"email", "sms"}
+
+
+def test_without_a_signed_consent_to_contact_a_client_can_only_switch_off(client, alice, contact):
+    client.force_login(alice)
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "yes"})
+    assert response.status_code == 200
+    assert "To allow text messages, please sign the Consent to Contact first." in response.text
+    assert allowed_channels(alice) == {"email"}
+
+    client.post(PREFERENCES, {"email": "no", "sms": "no"})
+    assert allowed_channels(alice) == set()
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "no"})
+    assert "To allow e-mail, please sign the Consent to Contact first." in response.text
+
+
+def test_saving_the_same_choices_records_nothing_new(client, alice, contact):
+    client.force_login(alice)
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "no"}, follow=True)
+    assert "Nothing changed" in response.text
+    assert not ContactPreference.objects.exists()
+
+
+def test_one_client_s_choices_do_not_touch_another_s(client, alice, bob, contact):
+    client.force_login(alice)
+    client.post(PREFERENCES, {"email": "no", "sms": "no"})
+    assert allowed_channels(alice) == set() and allowed_channels(bob) == {"email"}
+
+
+def test_contact_preferences_refuse_other_methods(client, alice):
+    client.force_login(alice)
+    assert client.put(PREFERENCES).status_code == 405
+
+
+def test_the_newest_choice_is_the_one_in_force(alice):
+    from tests.factories import make_contact_preference
+
+    make_contact_preference(client=alice, email=True, sms=True)
+    assert allowed_channels(alice) == {"email", "sms"}
+    make_contact_preference(client=alice, email=True, sms=False)
+    assert allowed_channels(alice) == {"email"}
