@@ -74,7 +74,7 @@ test: export CACHE_URL = $(TEST_CACHE_URL)
 test: export DJANGO_ALLOWED_HOSTS = localhost,127.0.0.1,testserver
 test: $(VENV)/.installed services chromium
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
