@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from intake import demo as intake_demo
 from practice import demo
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         logins = demo.seed()
+        intake_demo.seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")
