@@ -109,8 +109,8 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
                 obj.based_on_id = copy.version.based_on_id
                 obj._state.adding = False
             obj.save()
-            for formset in formsets:
-                _save_inline_formset(request, formset, fk="version")
+        for formset in formsets:  # saves nothing when nothing changed
+            _save_inline_formset(request, formset, fk="version")
 
 
 class QuestionForm(ModelForm):
@@ -173,8 +173,8 @@ class SectionAdmin(admin.ModelAdmin):
                 obj.pk, obj.version_id = copy.sections[obj.pk], copy.version.pk
                 obj._state.adding = False
             obj.save()
-            for formset in formsets:
-                _save_inline_formset(request, formset, fk="section")
+        for formset in formsets:  # saves nothing when nothing changed
+            _save_inline_formset(request, formset, fk="section")
 
 
 @admin.register(Questionnaire)

@@ -274,7 +274,7 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change_status(submission=submission, by=request.user, **form.cleaned_data)
         except services.NotSubmittedYet:
-            form.add_error("status", "This questionnaire has not been sent yet.")
+            form.add_error(None, "This questionnaire has not been sent yet.")
         else:
             messages.success(request, f"Status changed to {submission.get_status_display()}.")
             return redirect("intake:submission-detail", pk=submission.pk)
