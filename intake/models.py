@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from intake import instruments
 from intake.screeners import INSTRUMENTS
@@ -281,7 +281,7 @@ class Question(models.Model):
             return ", ".join(str(item) for item in value)
         if self.kind == self.Kind.DATE and isinstance(value, str):
             try:
-                return f"{datetime.date.fromisoformat(value):%B %-d, %Y}"
+                return dateformat.format(datetime.date.fromisoformat(value), "F j, Y")
             except ValueError:
                 return value
         return str(value)

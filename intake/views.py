@@ -13,6 +13,7 @@ from intake import services
 from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
 from intake.models import AuditEntry, QuestionnaireVersion, Submission
+from intake.screeners import INSTRUMENTS
 from practice.models import Therapist, User
 from practice.roles import client_required, clinician_or_staff_required, staff_required
 from scheduling.models import Appointment
@@ -245,7 +246,9 @@ def _detail(
     context = {
         "submission": submission,
         "intake": Intake(submission),
-        "results": list(submission.screener_results.all()),
+        "results": sorted(
+            submission.screener_results.all(), key=lambda r: list(INSTRUMENTS).index(r.instrument)
+        ),
         "notes": list(submission.notes.select_related("author")),
         "appointment": appointment,
         "consent_missing": consent_missing,
@@ -283,6 +286,7 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+@sensitive_post_parameters()
 def submission_assign(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     form = AssignForm(request.POST)
@@ -310,6 +314,7 @@ def submission_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+@sensitive_post_parameters()
 def submission_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     try:
