@@ -18,7 +18,7 @@ from practice.models import Therapist, User
 from practice.roles import client_required, clinician_or_staff_required, staff_required
 from scheduling.models import Appointment
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 200
 AUDIT_PAGE_SIZE = 100
 DRAFT_SAVE_SECONDS = 20
 

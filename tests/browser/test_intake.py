@@ -168,3 +168,21 @@ def test_the_page_saves_a_draft_by_itself(page, live_server, demo_practice, alic
     page.get_by_label("What would you like to be different?").fill("Sleep through the night.")
     expect(page.get_by_role("status").filter(has_text="Saved a draft at")).to_be_visible()
     assert Answer.objects.get(submission=submission).value == "Sleep through the night."
+
+
+def test_without_javascript_follow_up_questions_are_shown_and_the_page_still_works(
+    browser, live_server, demo_practice, alice
+):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    submission = make_intake(client=alice)
+    log_in(page, live_server.url, "alice@example.org", PASSWORD)
+    page.goto(live_server.url + "/intake/section/1/")
+    expect(page.get_by_label("Parent or guardian's full name")).to_be_visible()
+    page.get_by_label("Your full legal name").fill("Alice Moreno")
+    page.get_by_label("Date of birth").fill("1990-04-15")
+    choose(page, "Are you under 18?", "No")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staying in touch")
+    assert Answer.objects.filter(submission=submission).count() == 3
+    context.close()

@@ -275,6 +275,17 @@ def test_sending_assigns_the_therapist_of_the_booked_first_session(client, alice
     assert submission.assigned_therapist == dana.therapist
 
 
+def test_answers_never_reach_the_logs(client, alice, caplog):
+    make_intake(client=alice)
+    client.force_login(alice)
+    with caplog.at_level("DEBUG"):
+        client.post("/intake/section/3/", {"action": "next", "goals": "Zebra-striped secret"})
+        client.post("/intake/section/3/draft/", {"goals": "Zebra-striped secret"})
+        client.post("/intake/section/99/", {"goals": "Zebra-striped secret"})  # a 404
+    assert caplog.records  # the requests were logged...
+    assert "Zebra-striped secret" not in caplog.text  # ...without what was typed
+
+
 def test_clients_missing_intake_asks_the_database_once(alice, bob, django_assert_num_queries):
     make_intake(client=alice, answers=INTAKE_ANSWERS, status="new")
     make_intake(client=bob)

@@ -1,5 +1,6 @@
 """The staff queue and the submission page: order, filters, content, access and the audit log."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -134,8 +135,9 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_for_200_intakes(
     one = queries_for(client, QUEUE)
     many_sent_intakes(199, therapist=dana.therapist)
     assert queries_for(client, QUEUE) == one
-    assert queries_for(client, QUEUE + "?page=4") == one
-    assert one <= 10
+    rows = re.findall(r'href="/intake/submissions/\d+/"', client.get(QUEUE).text)
+    assert len(rows) == 200  # all on one page
+    assert one <= 8
 
 
 def test_the_audit_log_runs_a_fixed_number_of_queries(client, alice, sam):
