@@ -31,7 +31,14 @@ document.addEventListener("DOMContentLoaded", () => {
     body.delete("action");
     fetch(form.dataset.draftUrl, { method: "POST", body, credentials: "same-origin", keepalive })
       .then(async (response) => {
-        if (response.redirected || !response.ok) throw new Error(String(response.status));
+        if (response.redirected) {
+          // The session ended (a login page came back): saving again cannot work from here.
+          status.textContent =
+            "You have been logged out, so your latest changes on this page are not saved. " +
+            "Everything saved before is kept: log in again to carry on where you left off.";
+          return;
+        }
+        if (!response.ok) throw new Error(String(response.status));
         status.innerHTML = await response.text();
       })
       .catch(() => {
