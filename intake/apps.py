@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class IntakeConfig(AppConfig):
     name = "intake"
+
+    def ready(self) -> None:
+        from intake import services  # noqa: F401  (registers the urgent alert's context builder)

@@ -171,3 +171,69 @@ def make_contact_preference(*, client: User, email: bool = True, sms: bool = Tru
     return ContactPreference.objects.create(
         client=client, email=email, sms=sms, source=ContactPreference.Source.CHANGED
     )
+
+
+# Intake ----------------------------------------------------------------------------------------
+
+# A complete, unremarkable set of answers to the practice's intake (no safety flags).
+INTAKE_ANSWERS: dict[str, object] = {
+    "legal_name": "Alice Moreno",
+    "date_of_birth": "1990-04-15",
+    "under_18": False,
+    "phone": "(970) 555-0100",
+    "email": "alice@example.org",
+    "contact_by_email": True,
+    "contact_by_text": False,
+    "contact_by_voicemail": True,
+    "session_format": "Either is fine",
+    "reason_for_therapy": "I keep putting off things that matter to me.",
+    "goals": "Finish what I start.",
+    "previous_therapy": False,
+    "emergency_contact_name": "Rosa Moreno",
+    "emergency_contact_relationship": "Mother",
+    "emergency_contact_phone": "(970) 555-0111",
+    "takes_medications": False,
+    "self_harm_thoughts": False,
+    **{f"phq9_{n}": 1 for n in range(1, 10)},
+    "phq9_9": 0,
+    **{f"gad7_{n}": 2 for n in range(1, 8)},
+}
+
+
+def make_intake(
+    *,
+    client: User,
+    answers: dict[str, object] | None = None,
+    status: str = "draft",
+    therapist: Therapist | None = None,
+    urgent: bool = False,
+    submitted_at: datetime | None = None,
+):
+    """An intake on the current questionnaire with these answers (by question key), as stored."""
+    from django.utils import timezone
+
+    from intake.models import Answer, Question, QuestionnaireVersion, Submission
+    from intake.questionnaires import ensure_intake_questionnaire
+
+    ensure_intake_questionnaire()
+    version = QuestionnaireVersion.objects.current_intake()
+    now = timezone.now()
+    submission = Submission.objects.create(
+        client=client,
+        version=version,
+        status=status,
+        assigned_therapist=therapist,
+        urgent=urgent,
+        urgent_at=now if urgent else None,
+        submitted_at=None if status == "draft" else (submitted_at or now),
+    )
+    questions = {
+        q.key: q for q in Question.objects.filter(section__version=version, key__in=answers or {})
+    }
+    Answer.objects.bulk_create(
+        [
+            Answer(submission=submission, question=questions[key], value=value)
+            for key, value in (answers or {}).items()
+        ]
+    )
+    return submission

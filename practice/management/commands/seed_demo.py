@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from consent import demo as consent_demo
+from intake import demo as intake_demo
 from practice import demo
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         logins = demo.seed()
         consent_demo.seed()
+        intake_demo.seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")

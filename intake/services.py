@@ -1,0 +1,233 @@
+"""Use cases of the intake: saving and sending answers, the safety flag, and staff review."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.flow import Intake
+from intake.models import (
+    Answer,
+    AuditEntry,
+    InternalNote,
+    Question,
+    QuestionnaireVersion,
+    ScreenerResult,
+    Section,
+    Submission,
+)
+from intake.screeners import INSTRUMENTS, is_urgent_answer
+from practice import channels, outbox
+from practice.models import OutboundMessage, Therapist, User
+from scheduling.models import Appointment
+
+URGENT_TEMPLATE = "urgent_intake"
+
+
+class AlreadySubmitted(Exception):
+    """The intake was sent already; it can be read but not changed."""
+
+
+class IncompleteIntake(Exception):
+    """Some required questions that apply are unanswered."""
+
+    def __init__(self, missing: dict[int, list[Question]]) -> None:
+        super().__init__("Some required answers are missing.")
+        self.missing = missing
+
+
+class NotSubmittedYet(Exception):
+    """A draft has no review status to change."""
+
+
+class NoUrgentFlag(Exception):
+    """There is no unacknowledged urgent flag on this intake."""
+
+
+def start_intake(*, client: User) -> Submission:
+    """The client's intake, begun on the current questionnaire version if it is new."""
+    submission = Submission.objects.filter(client=client).first()
+    if submission is not None:
+        return submission
+    version = QuestionnaireVersion.objects.current_intake()
+    if version is None:
+        raise QuestionnaireVersion.DoesNotExist("No intake questionnaire has been published.")
+    submission, _created = Submission.objects.get_or_create(
+        client=client, defaults={"version": version}
+    )
+    return submission
+
+
+def save_answers(
+    *, submission: Submission, answers: dict[Question, object], resume_step: int
+) -> None:
+    """Save one page of answers (None removes one) and where to resume.
+
+    An answer that needs prompt review flags the intake urgent in this same transaction,
+    so staff see it even if the alert e-mail never leaves.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.is_draft:
+            raise AlreadySubmitted
+        Answer.objects.bulk_create(
+            [
+                Answer(submission=locked, question=question, value=value, updated_at=now)
+                for question, value in answers.items()
+                if value is not None
+            ],
+            update_conflicts=True,
+            unique_fields=["submission", "question"],
+            update_fields=["value", "updated_at"],
+        )
+        removed = [question.pk for question, value in answers.items() if value is None]
+        if removed:
+            Answer.objects.filter(submission=locked, question_id__in=removed).delete()
+        Submission.objects.filter(pk=locked.pk).update(resume_step=resume_step, updated_at=now)
+        if any(is_urgent_answer(question.key, value) for question, value in answers.items()):
+            flag_urgent(locked)
+    submission.refresh_from_db()
+
+
+def flag_urgent(submission: Submission) -> bool:
+    """Mark the intake urgent and alert every member of staff once. Call inside a transaction."""
+    flagged = Submission.objects.filter(pk=submission.pk, urgent=False).update(
+        urgent=True, urgent_at=timezone.now()
+    )
+    if not flagged:
+        return False
+    for staff in User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk"):
+        outbox.schedule_message(
+            key=f"intake:{submission.pk}:urgent:{staff.pk}",
+            template=URGENT_TEMPLATE,
+            to=staff.email,
+            recipient=staff,
+            about=submission,
+            context={"submission_id": submission.pk},
+        )
+    return True
+
+
+@channels.context_builder(URGENT_TEMPLATE)
+def urgent_intake_context(message: OutboundMessage) -> dict:
+    # Only a link: the message must say nothing about the client or their answers.
+    submission = Submission.objects.filter(pk=message.context.get("submission_id")).first()
+    if submission is None:
+        raise channels.DeliverySkipped("the intake no longer exists")
+    if not submission.needs_urgent_review:
+        raise channels.DeliverySkipped("a member of staff has already acknowledged it")
+    path = reverse("intake:submission-detail", kwargs={"pk": submission.pk})
+    return {"link": f"{settings.SITE_URL}{path}"}
+
+
+def submit_intake(*, submission: Submission) -> None:
+    """Send the intake: drop answers that no longer apply, score the screeners, join the queue."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.is_draft:
+            raise AlreadySubmitted
+        intake = Intake(locked)
+        missing = intake.missing_by_page()
+        if missing:
+            raise IncompleteIntake(missing)
+        hidden = [q.pk for q in intake.questions if q.key not in intake.visible]
+        Answer.objects.filter(submission=locked, question_id__in=hidden).delete()
+        for page in intake.pages:
+            if page.section.kind != Section.Kind.SCREENER:
+                continue
+            # Scores come from the stored answers only; nothing the browser sent is trusted.
+            result = INSTRUMENTS[page.section.instrument].score_answers(intake.answers)
+            if result is not None:
+                ScreenerResult.objects.create(
+                    submission=locked,
+                    instrument=page.section.instrument,
+                    total=result.total,
+                    severity=result.severity,
+                    item9_positive=result.item9_positive,
+                )
+        now = timezone.now()
+        locked.status = Submission.Status.NEW
+        locked.submitted_at = locked.status_changed_at = now
+        locked.resume_step = intake.check_step
+        if locked.assigned_therapist_id is None:
+            locked.assigned_therapist = _booked_therapist(locked.client_id)
+        locked.save()
+        if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
+            flag_urgent(locked)
+    submission.refresh_from_db()
+
+
+def _booked_therapist(client_id: int) -> Therapist | None:
+    appointment = (
+        Appointment.objects.filter(client_id=client_id, status=Appointment.Status.BOOKED)
+        .order_by("starts_at")
+        .select_related("therapist")
+        .first()
+    )
+    return appointment.therapist if appointment else None
+
+
+def record_view(*, submission: Submission, by: User) -> None:
+    AuditEntry.objects.create(actor=by, submission=submission, action=AuditEntry.Action.VIEWED)
+
+
+@transaction.atomic
+def acknowledge_urgent(*, submission: Submission, by: User) -> None:
+    """Record that a member of staff has seen the urgent flag; it leaves the dashboard."""
+    now = timezone.now()
+    done = Submission.objects.filter(
+        pk=submission.pk, urgent=True, urgent_acknowledged_at__isnull=True
+    ).update(urgent_acknowledged_by=by, urgent_acknowledged_at=now, updated_at=now)
+    if not done:
+        raise NoUrgentFlag
+    AuditEntry.objects.create(
+        actor=by, submission=submission, action=AuditEntry.Action.URGENT_ACKNOWLEDGED
+    )
+    submission.refresh_from_db()
+
+
+@transaction.atomic
+def change_status(*, submission: Submission, status: str, note: str, by: User) -> None:
+    """Move a sent intake to another review status, with an optional internal note."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.is_draft:
+        raise NotSubmittedYet
+    before = locked.get_status_display()
+    locked.status = status
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    if note.strip():
+        InternalNote.objects.create(
+            submission=locked,
+            author=by,
+            text=f"Status changed to {locked.get_status_display().lower()}: {note.strip()}",
+        )
+    AuditEntry.objects.create(
+        actor=by,
+        submission=locked,
+        action=AuditEntry.Action.STATUS_CHANGED,
+        detail=f"{before} → {locked.get_status_display()}",
+    )
+    submission.refresh_from_db()
+
+
+@transaction.atomic
+def assign_therapist(*, submission: Submission, therapist: Therapist | None, by: User) -> None:
+    Submission.objects.filter(pk=submission.pk).update(
+        assigned_therapist=therapist, updated_at=timezone.now()
+    )
+    AuditEntry.objects.create(
+        actor=by,
+        submission=submission,
+        action=AuditEntry.Action.ASSIGNED,
+        detail=therapist.public_name if therapist else "Nobody",
+    )
+    submission.refresh_from_db()
+
+
+@transaction.atomic
+def add_note(*, submission: Submission, text: str, by: User) -> InternalNote:
+    note = InternalNote.objects.create(submission=submission, author=by, text=text.strip())
+    AuditEntry.objects.create(actor=by, submission=submission, action=AuditEntry.Action.NOTE_ADDED)
+    return note

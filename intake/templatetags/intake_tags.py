@@ -1,0 +1,18 @@
+from django import template
+
+from intake.models import Submission
+from practice.models import User
+
+register = template.Library()
+
+
+@register.simple_tag
+def intake_for_client(user: User) -> Submission | None:
+    """The client's own intake, if they have begun one."""
+    return Submission.objects.filter(client=user).first()
+
+
+@register.simple_tag
+def intake_counts(user: User) -> dict[str, int]:
+    """Intakes per status and the number needing urgent review, as this user may see them."""
+    return Submission.objects.visible_to(user).status_counts()

@@ -1,0 +1,70 @@
+// The intake page: show follow-up questions as answers change, and save a draft every
+// few seconds and when the page is hidden. The server decides what counts; this only helps.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-draft-url]");
+  if (!form) return;
+  const status = document.getElementById("draft-status");
+  const seconds = Number(form.dataset.draftSeconds) || 20;
+  let dirty = false;
+  let saving = false;
+
+  const valuesOf = (name) =>
+    [...form.elements]
+      .filter((el) => el.name === name && (!["radio", "checkbox"].includes(el.type) || el.checked))
+      .map((el) => el.value);
+
+  const applyRules = () => {
+    // In page order, so a question hidden by an earlier one also hides its own follow-ups.
+    form.querySelectorAll("[data-show-if-key]").forEach((question) => {
+      const key = question.dataset.showIfKey;
+      const controller = document.getElementById(`question-${key}`);
+      const controllerShown = !controller || !controller.hidden;
+      question.hidden = !(controllerShown && valuesOf(key).includes(question.dataset.showIfValue));
+    });
+  };
+
+  const save = (keepalive = false) => {
+    if (!dirty || saving) return;
+    dirty = false;
+    saving = true;
+    const body = new FormData(form);
+    body.delete("action");
+    fetch(form.dataset.draftUrl, { method: "POST", body, credentials: "same-origin", keepalive })
+      .then(async (response) => {
+        if (response.redirected) {
+          // The session ended (a login page came back): saving again cannot work from here.
+          status.textContent =
+            "You have been logged out, so your latest changes on this page are not saved. " +
+            "Everything saved before is kept: log in again to carry on where you left off.";
+          return;
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        status.innerHTML = await response.text();
+      })
+      .catch(() => {
+        dirty = true;
+        status.textContent =
+          "We could not save a draft just now. Your answers are still on this page; " +
+          "use Next or Save and finish later to keep them.";
+      })
+      .finally(() => {
+        saving = false;
+      });
+  };
+
+  form.addEventListener("change", () => {
+    dirty = true;
+    applyRules();
+  });
+  form.addEventListener("input", () => {
+    dirty = true;
+  });
+  form.addEventListener("submit", () => {
+    dirty = false; // the button's own post saves everything
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") save(true);
+  });
+  window.setInterval(save, seconds * 1000);
+  applyRules();
+});
