@@ -1,0 +1,153 @@
+"""Load a therapist's hours, time off and busy time from the database for slots.py.
+
+The booking page and the booking services both build their answer here, so a slot that is
+shown is a slot that is accepted. Loading takes the same five queries however long the
+therapist's history is: only what can touch the bookable window is read.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from practice.models import Therapist
+from scheduling.models import (
+    Appointment,
+    AvailabilityException,
+    BookingRules,
+    SessionType,
+    TimeOff,
+    WeeklyAvailability,
+)
+from scheduling.slots import BookingPolicy, Interval, SlotRules, open_slots
+
+# Therapists and staff book on a client's behalf: they are not held to the notice and horizon
+# that protect the therapist from clients, but hours, time off and buffers still apply.
+PRACTICE_HORIZON = timedelta(days=366)
+# Busy time just outside the bookable window still counts towards the buffers and daily limits
+# of the days at its edges; two days covers a 25-hour local day and any buffer.
+MARGIN = timedelta(days=2)
+
+
+def booking_rules_for(therapist: Therapist) -> BookingRules:
+    """The therapist's booking rules, or the defaults if they never set any (not saved)."""
+    return BookingRules.objects.filter(therapist=therapist).first() or BookingRules(
+        therapist=therapist
+    )
+
+
+def practice_policy(policy: BookingPolicy) -> BookingPolicy:
+    return BookingPolicy(
+        minimum_notice=timedelta(0),
+        horizon=max(policy.horizon, PRACTICE_HORIZON),
+        buffer=policy.buffer,
+        max_sessions_per_day=None,
+    )
+
+
+def busy_appointments(therapist: Therapist, *, now: datetime):
+    """Appointments that take the therapist's time: booked ones and holds that have not expired."""
+    return Appointment.objects.filter(therapist=therapist).filter(
+        Q(status__in=[s for s in Appointment.OCCUPYING if s != Appointment.Status.HELD])
+        | Q(status=Appointment.Status.HELD, held_until__gt=now)
+    )
+
+
+def slot_rules_for(
+    therapist: Therapist,
+    session_type: SessionType,
+    *,
+    now: datetime,
+    for_practice: bool = False,
+    ignoring: Appointment | None = None,
+) -> SlotRules:
+    """Everything open_slots needs for this therapist and session type, in five queries.
+
+    `for_practice` relaxes the client-facing notice, horizon and daily limit; `ignoring`
+    leaves out one appointment (the one being moved) from the busy time.
+    """
+    policy = booking_rules_for(therapist).policy
+    if for_practice:
+        policy = practice_policy(policy)
+    window_start, window_end = now - MARGIN, now + policy.horizon + MARGIN
+    busy = busy_appointments(therapist, now=now).filter(
+        starts_at__lt=window_end, ends_at__gt=window_start
+    )
+    if ignoring is not None:
+        busy = busy.exclude(pk=ignoring.pk)
+    time_off = TimeOff.objects.filter(
+        therapist=therapist, starts_at__lt=window_end, ends_at__gt=window_start
+    )
+    zone = therapist.zone
+    exceptions = AvailabilityException.objects.filter(
+        therapist=therapist,
+        date__gte=window_start.astimezone(zone).date(),
+        date__lte=window_end.astimezone(zone).date(),
+    )
+    return SlotRules(
+        zone=zone,
+        weekly_hours=[w.as_hours() for w in WeeklyAvailability.objects.filter(therapist=therapist)],
+        date_hours=[e.as_hours() for e in exceptions],
+        time_off=[t.as_interval() for t in time_off],
+        busy=[
+            Interval(start=start, end=end)
+            for start, end in busy.values_list("starts_at", "ends_at")
+        ],
+        policy=policy,
+        duration=session_type.duration,
+        now=now,
+    )
+
+
+def open_slots_for(
+    therapist: Therapist,
+    session_type: SessionType,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    for_practice: bool = False,
+    ignoring: Appointment | None = None,
+) -> list[datetime]:
+    """Sorted UTC start times in [start, end) that a client may book now."""
+    rules = slot_rules_for(
+        therapist, session_type, now=now, for_practice=for_practice, ignoring=ignoring
+    )
+    return open_slots(**rules, start=start, end=end)
+
+
+def nearest_open_slots(
+    rules: SlotRules, around: datetime, *, count: int = 3, within: timedelta = timedelta(days=14)
+) -> list[datetime]:
+    """Up to `count` open start times closest to `around` (other than it), in time order."""
+    candidates = open_slots(**rules, start=around - within, end=around + within)
+    closest = sorted((s for s in candidates if s != around), key=lambda s: abs(s - around))
+    return sorted(closest[:count])
+
+
+def is_existing_client(therapist: Therapist, client) -> bool:
+    """True when the client already has (or had) a session with this therapist."""
+    if client is None or not client.is_authenticated:
+        return False
+    return Appointment.objects.filter(
+        therapist=therapist,
+        client=client,
+        status__in=[
+            Appointment.Status.BOOKED,
+            Appointment.Status.ATTENDED,
+            Appointment.Status.NO_SHOW,
+        ],
+    ).exists()
+
+
+def bookable_session_types(therapist: Therapist, client=None):
+    """The session types this person may book online with this therapist.
+
+    New clients see only the types open to new clients, and only while the therapist accepts
+    new clients; the therapist's existing clients see every type the therapist offers.
+    """
+    offered = therapist.session_types.all()
+    if is_existing_client(therapist, client):
+        return offered
+    if not therapist.accepting_new_clients:
+        return offered.none()
+    return offered.filter(new_clients_may_book=True)
