@@ -5,7 +5,9 @@ shown is a slot that is accepted. Loading takes the same five queries however lo
 therapist's history is: only what can touch the bookable window is read.
 """
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -151,3 +153,60 @@ def bookable_session_types(therapist: Therapist, client=None):
     if not therapist.accepting_new_clients:
         return offered.none()
     return offered.filter(new_clients_may_book=True)
+
+
+@dataclass(frozen=True)
+class WeekOfSlots:
+    """Open times for seven days from `first_day`, grouped by the visitor's local date."""
+
+    first_day: date
+    days: list[tuple[date, list[datetime]]]
+    previous_week: date | None
+    next_week: date | None
+    next_open: datetime | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(slots for _day, slots in self.days)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_of_slots(
+    therapist: Therapist,
+    session_type: SessionType,
+    *,
+    first_day: date | None,
+    zone: ZoneInfo,
+    now: datetime,
+    for_practice: bool = False,
+    ignoring: Appointment | None = None,
+) -> WeekOfSlots:
+    """A week (Monday to Sunday in `zone`) of open times, and where the neighbouring weeks are.
+
+    When the week has nothing open, `next_open` is the first open time after it.
+    """
+    rules = slot_rules_for(
+        therapist, session_type, now=now, for_practice=for_practice, ignoring=ignoring
+    )
+    this_week = week_start(now.astimezone(zone).date())
+    last_week = week_start((now + rules["policy"].horizon).astimezone(zone).date())
+    first_day = min(max(week_start(first_day or this_week), this_week), last_week)
+    start = datetime.combine(first_day, time(0), tzinfo=zone)
+    end = datetime.combine(first_day + timedelta(days=7), time(0), tzinfo=zone)
+    by_day: dict[date, list[datetime]] = {first_day + timedelta(days=n): [] for n in range(7)}
+    for slot in open_slots(**rules, start=start, end=end):
+        by_day.setdefault(slot.astimezone(zone).date(), []).append(slot)
+    next_open = None
+    if not any(by_day.values()):
+        later = open_slots(**rules, start=end, end=now + rules["policy"].horizon + MARGIN)
+        next_open = later[0] if later else None
+    return WeekOfSlots(
+        first_day=first_day,
+        days=sorted(by_day.items()),
+        previous_week=first_day - timedelta(days=7) if first_day > this_week else None,
+        next_week=first_day + timedelta(days=7) if first_day < last_week else None,
+        next_open=next_open,
+    )

@@ -163,7 +163,7 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
         locked.cancelled_at = now
         locked.cancellation_reason = reason[:200]
         locked.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
-        reminders.cancel_appointment_messages(locked, reason=reason or "cancelled")
+        reminders.cancel_appointment_messages(locked, reason="appointment cancelled")
     return locked
 
 
