@@ -186,11 +186,21 @@ def week_of_slots(
 ) -> WeekOfSlots:
     """A week (Monday to Sunday in `zone`) of open times, and where the neighbouring weeks are.
 
-    When the week has nothing open, `next_open` is the first open time after it.
+    Without a `first_day`, the first week with an open time is shown. When the week has
+    nothing open, `next_open` is the first open time after it.
     """
     rules = slot_rules_for(
         therapist, session_type, now=now, for_practice=for_practice, ignoring=ignoring
     )
+    week = _week(rules, first_day=first_day, zone=zone, now=now)
+    if first_day is None and week.next_open is not None:
+        week = _week(rules, first_day=week.next_open.astimezone(zone).date(), zone=zone, now=now)
+    return week
+
+
+def _week(
+    rules: SlotRules, *, first_day: date | None, zone: ZoneInfo, now: datetime
+) -> WeekOfSlots:
     this_week = week_start(now.astimezone(zone).date())
     last_week = week_start((now + rules["policy"].horizon).astimezone(zone).date())
     first_day = min(max(week_start(first_day or this_week), this_week), last_week)

@@ -278,7 +278,8 @@ def _cancel(
     client = appointment.client
     window = PracticeSettings.load().cancellation_window
     late = services.is_late_cancellation(appointment, now=timezone.now(), window=window)
-    form = CancelForm(request.POST or None, initial={"late_understood": late})
+    posted = request.POST if request.method == "POST" else None
+    form = CancelForm(posted, initial={"late_understood": late})
     error = None
     if form.is_valid():
         if late and not form.cleaned_data["late_understood"]:
@@ -337,7 +338,7 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) -> HttpResponse:
     client = appointment.client
-    form = SlotChoiceForm(request.POST or None)
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None)
     error = None
     if form.is_valid():
         try:

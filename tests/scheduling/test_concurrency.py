@@ -136,3 +136,26 @@ def test_clients_moving_into_the_same_free_slot_at_once_move_at_most_one(
         expected = "cancelled" if original.pk == moved.rescheduled_from_id else "booked"
         assert original.status == expected
     assert Appointment.objects.filter(starts_at=SLOT).get() == moved
+
+
+def test_many_browsers_choosing_one_slot_at_once_never_see_a_server_error(
+    dana, first_session, frozen
+):
+    from django.test import Client
+
+    browsers = [Client() for _ in range(RACERS)]
+
+    outcomes = race(
+        RACERS,
+        lambda n: browsers[n].post(
+            "/scheduling/book/dana-whitfield/hold/",
+            {"session_type": first_session.pk, "starts_at": SLOT.isoformat()},
+        ),
+    )
+
+    statuses = Counter(response.status_code for response in outcomes)
+    assert statuses == {302: 1, 200: RACERS - 1}
+    refused = [response for response in outcomes if response.status_code == 200]
+    assert all("Sorry, that time was just taken." in r.text for r in refused)
+    assert all("Nearest open times" in r.text for r in refused)
+    assert Appointment.objects.count() == 1
