@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practice.models import TIME_ZONE_CHOICES, PracticeSettings, Therapist, User
+from practice.models import PracticeSettings, Therapist, User
 from practice.roles import client_required
 from scheduling import links, services
 from scheduling.availability import bookable_session_types, week_of_slots
@@ -23,7 +23,7 @@ from scheduling.forms import (
     SlotChoiceForm,
 )
 from scheduling.models import Appointment
-from scheduling.wording import describe, zone_label
+from scheduling.wording import clock, describe, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
@@ -78,11 +78,12 @@ def _render_book(
     error: services.BookingError | None = None,
 ) -> HttpResponse:
     choice = options.is_valid() and options.cleaned_data or {}
-    session_type = choice.get("session_type") or session_types.first()
+    session_types = list(session_types)
+    session_type = choice.get("session_type") or next(iter(session_types), None)
     zone_name = choice.get("tz") or _visitor_zone_name(request)
-    if session_type is not None and not options.is_bound:
-        options.initial["session_type"] = session_type.pk
+    label = options.fields["session_type"].label_from_instance
     context = {
+        "session_type_choices": [(choice.pk, label(choice)) for choice in session_types],
         "therapist": therapist,
         "options": options,
         "session_types": session_types,
@@ -125,8 +126,18 @@ def _week_context(
         query = {"session_type": session_type.pk, "tz": zone_name, "week": day.isoformat()}
         return f"{path}?{urlencode(query)}"
 
+    days = [
+        {
+            "id": day.isoformat(),
+            "label": f"{day:%A} {day.day} {day:%B}",
+            "slots": [(slot.isoformat(), clock(slot, zone)) for slot in slots],
+        }
+        for day, slots in week.days
+    ]
     return {
         "week": week,
+        "days": days,
+        "zone_options": zone_options(zone_name),
         "zone_label": zone_label(zone, at=now),
         "previous_url": week_url(week.previous_week),
         "next_url": week_url(week.next_week),
@@ -370,7 +381,6 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
         "changeable": appointment.status == Appointment.Status.BOOKED
         and appointment.starts_at > timezone.now(),
         "slot_action": request.path,
-        "tz_choices": TIME_ZONE_CHOICES,
         "therapist": appointment.therapist,
         "session_type": appointment.session_type,
         **_week_context(

@@ -24,13 +24,17 @@ class SessionTypeChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {minutes} minutes · {obj.get_modality_display().lower()} · {fee}"
 
 
-class ZoneField(forms.ChoiceField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(
-            choices=TIME_ZONE_CHOICES,
-            error_messages={"invalid_choice": "Please choose a time zone from the list."},
-            **kwargs,
-        )
+ZONE_NAMES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
+
+
+class ZoneField(forms.CharField):
+    """A time zone name. The page renders its own <select>; a ChoiceField would deep-copy the
+    600 zones for every form on the busiest page of the site."""
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and value not in ZONE_NAMES:
+            raise forms.ValidationError("Please choose a time zone from the list.")
 
 
 class BookingOptionsForm(forms.Form):
