@@ -22,9 +22,11 @@ from scheduling.models import (
 )
 from scheduling.slots import BookingPolicy, Interval, SlotRules, open_slots
 
-# Therapists and staff book on a client's behalf: they are not held to the notice and horizon
-# that protect the therapist from clients, but hours, time off and buffers still apply.
+# Therapists and staff book on a client's behalf: they are not held to the notice, horizon,
+# buffer and daily limit that protect the therapist from clients; hours and time off still apply.
 PRACTICE_HORIZON = timedelta(days=366)
+# ...and may start a session at any five minutes past, not only on the clients' half hours.
+PRACTICE_STEP = timedelta(minutes=5)
 # Busy time just outside the bookable window still counts towards the buffers and daily limits
 # of the days at its edges; two days covers a 25-hour local day and any buffer.
 MARGIN = timedelta(days=2)
@@ -41,7 +43,7 @@ def practice_policy(policy: BookingPolicy) -> BookingPolicy:
     return BookingPolicy(
         minimum_notice=timedelta(0),
         horizon=max(policy.horizon, PRACTICE_HORIZON),
-        buffer=policy.buffer,
+        buffer=timedelta(0),
         max_sessions_per_day=None,
     )
 
@@ -64,7 +66,7 @@ def slot_rules_for(
 ) -> SlotRules:
     """Everything open_slots needs for this therapist and session type, in five queries.
 
-    `for_practice` relaxes the client-facing notice, horizon and daily limit; `ignoring`
+    `for_practice` relaxes the client-facing notice, horizon, buffer and daily limit; `ignoring`
     leaves out one appointment (the one being moved) from the busy time.
     """
     policy = booking_rules_for(therapist).policy
@@ -85,7 +87,7 @@ def slot_rules_for(
         date__gte=window_start.astimezone(zone).date(),
         date__lte=window_end.astimezone(zone).date(),
     )
-    return SlotRules(
+    rules = SlotRules(
         zone=zone,
         weekly_hours=[w.as_hours() for w in WeeklyAvailability.objects.filter(therapist=therapist)],
         date_hours=[e.as_hours() for e in exceptions],
@@ -98,6 +100,9 @@ def slot_rules_for(
         duration=session_type.duration,
         now=now,
     )
+    if for_practice:
+        rules["step"] = PRACTICE_STEP
+    return rules
 
 
 def open_slots_for(

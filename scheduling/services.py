@@ -121,7 +121,7 @@ def book_appointment(
     """Book a session directly (a client for themselves, or a therapist or staff for a client).
 
     Clients are held to the therapist's booking rules; the practice is not held to the notice,
-    horizon and daily limit, but hours, time off, buffers and other sessions still apply.
+    horizon, buffer and daily limit, but hours, time off and other sessions still apply.
     """
     _check_may_act(by=by, client=client, therapist=therapist)
     if not client.is_client:

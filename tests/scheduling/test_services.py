@@ -373,3 +373,15 @@ def test_the_daily_limit_counts_other_clients_sessions(dana, first_session, froz
     book(clients[1], dana, first_session, denver(9, 11))
     with pytest.raises(services.SlotUnavailable):
         book(clients[2], dana, first_session, denver(9, 14))
+
+
+def test_the_therapist_may_book_back_to_back_despite_the_clients_buffer(
+    alice, bob, dana, first_session, frozen
+):
+    rules = dana.therapist.booking_rules
+    rules.buffer = timedelta(minutes=15)
+    rules.save()
+    first = book(alice, dana, first_session, WEDNESDAY_TEN)
+    with pytest.raises(services.SlotUnavailable, match="just taken"):
+        book(bob, dana, first_session, denver(9, 11))  # 10 minutes after: inside the buffer
+    assert book(bob, dana, first_session, first.ends_at, by=dana).starts_at == denver(9, 10, 50)
