@@ -89,3 +89,59 @@ def test_the_booking_page_works_without_javascript(browser, live_server, demo_pr
     expect(page.get_by_text("Held for you until")).to_be_visible()
     assert Appointment.objects.filter(status="held").count() == 1
     context.close()
+
+
+def log_in(page, live_server, email: str) -> None:
+    from practice.demo import DEMO_PASSWORD
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_a_client_moves_then_cancels_a_session_from_the_portal(
+    page, live_server, demo_practice, assert_accessible
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "client@example.org")
+    expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("^Move")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move your session")
+    assert_accessible(page)
+    page.get_by_role("link", name="Later week").click()  # htmx swaps the week in place
+    expect(page.locator("#week-heading")).to_be_visible()
+    page.locator("#slot-list .slots button").first.click()
+    expect(page.get_by_role("status")).to_contain_text("Your session is moved to")
+
+    page.get_by_role("link", name=re.compile("^Cancel")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your session")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Cancel")).click()
+    expect(page.get_by_role("status")).to_contain_text("Your session is cancelled")
+    assert Appointment.objects.filter(cancellation_reason="rescheduled").count() == 1
+
+
+def test_a_therapist_edits_hours_time_off_and_rules(
+    page, live_server, demo_practice, assert_accessible
+):
+    log_in(page, live_server, "maya.chen@example.org")
+    page.goto(live_server.url + "/scheduling/availability/")
+    assert_accessible(page)
+    page.get_by_label("Day, row 5").select_option("4")
+    page.get_by_label("From, row 5").fill("09:00")
+    page.get_by_label("Until, row 5").fill("12:00")
+    page.get_by_role("button", name="Save weekly hours").click()
+    expect(page.get_by_role("status")).to_contain_text("Your weekly hours are saved.")
+
+    page.get_by_role("link", name="Time off").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Single days").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Booking rules").click()
+    page.get_by_label("Minimum notice, in hours").fill("2000")
+    page.get_by_role("button", name="Save booking rules").click()
+    expect(page.get_by_text("Minimum notice must be shorter")).to_be_visible()
+    assert_accessible(page)
