@@ -1,7 +1,7 @@
 """A visitor books from a therapist's profile: choose a type and a time, hold it, confirm it."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -297,3 +297,28 @@ def test_a_client_who_must_re_sign_consent_is_told_before_booking(
     page = client.post(f"{response.url}confirm/")
     assert "sign the updated consent documents" in page.text
     assert Appointment.objects.get().status == "held"
+
+
+def test_a_morning_rule_stays_at_nine_on_both_sides_of_the_spring_change(
+    client, dana, first_session
+):
+    import time_machine
+
+    from tests.scheduling.conftest import DENVER
+
+    # Denver springs forward on Sunday 10 March 2030; Berlin not until 31 March.
+    with time_machine.travel(datetime(2030, 3, 1, 12, tzinfo=DENVER), tick=False):
+        week = {"session_type": first_session.pk, "week": "2030-03-04"}
+        denver_page = client.get(BOOK, {**week, "tz": "America/Denver"}).text
+        next_week = client.get(BOOK, {**week, "tz": "America/Denver", "week": "2030-03-11"}).text
+        berlin_page = client.get(BOOK, {**week, "tz": "Europe/Berlin", "week": "2030-03-11"}).text
+
+    friday = day_section(denver_page, "2030-03-08")
+    monday = day_section(next_week, "2030-03-11")
+    assert ">9:00 AM<" in friday and ">9:00 AM<" in monday
+    assert 'value="2030-03-08T16:00:00+00:00"' in friday  # 09:00 MST
+    assert 'value="2030-03-11T15:00:00+00:00"' in monday  # 09:00 MDT
+    # In Berlin, where the clocks have not changed yet, the same 09:00 is an hour earlier.
+    berlin_monday = day_section(berlin_page, "2030-03-11")
+    assert berlin_monday.index(">4:00 PM<") < berlin_monday.index(">4:30 PM<")
+    assert ">3:30 PM<" not in berlin_monday
