@@ -324,6 +324,7 @@ def _cancel(
             "error": error,
             "window": describe(window),
             "reschedule_url": reschedule_url,
+            "back_url": done,
             "time_zone": client.time_zone,
             "zone_label": zone_label(client.zone, at=appointment.starts_at),
             "changeable": appointment.status == Appointment.Status.BOOKED
