@@ -86,3 +86,6 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m scheduling.bench

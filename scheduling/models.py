@@ -4,11 +4,13 @@ from typing import Self
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from scheduling.db import TsTzRange
+from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 
 class SessionType(models.Model):
@@ -112,3 +114,174 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.therapist} at {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+# Availability -------------------------------------------------------------------------------
+# Hours are wall-clock times in the therapist's own zone; slots.py turns them into instants.
+
+
+class WeeklyAvailability(models.Model):
+    """One opening window on a weekday, e.g. Tuesday 09:00-17:00 in the therapist's zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    therapist = models.ForeignKey(
+        "practice.Therapist", on_delete=models.CASCADE, related_name="weekly_availability"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name_plural = "weekly availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="weekly_availability_starts_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6), name="weekly_availability_weekday_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": "The end must be later than the start, on the same day."})
+
+    def as_hours(self) -> WeeklyHours:
+        return WeeklyHours(weekday=self.weekday, start=self.start, end=self.end)
+
+
+class AvailabilityException(models.Model):
+    """Hours for one date that replace the weekly hours; no hours at all means closed that day."""
+
+    therapist = models.ForeignKey(
+        "practice.Therapist", on_delete=models.CASCADE, related_name="availability_exceptions"
+    )
+    date = models.DateField()
+    start = models.TimeField(null=True, blank=True)
+    end = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    class Meta:
+        ordering = ["date", "start"]
+        verbose_name = "dated exception"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True) | Q(start__lt=F("end")),
+                name="availability_exception_hours_or_closed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.is_closed:
+            return f"{self.date:%Y-%m-%d} closed"
+        return f"{self.date:%Y-%m-%d} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.start is None
+
+    def clean(self) -> None:
+        if (self.start is None) != (self.end is None):
+            raise ValidationError(
+                "Give both a start and an end time, or neither to close the whole day."
+            )
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise ValidationError({"end": "The end must be later than the start, on the same day."})
+
+    def as_hours(self) -> DateHours:
+        return DateHours(day=self.date, start=self.start, end=self.end)
+
+
+class TimeOff(models.Model):
+    """A stretch of time a therapist is away (a vacation, a half day), as aware instants."""
+
+    therapist = models.ForeignKey(
+        "practice.Therapist", on_delete=models.CASCADE, related_name="time_off"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="time_off_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "Time off must end after it starts."})
+
+    def as_interval(self) -> Interval:
+        return Interval(start=self.starts_at, end=self.ends_at)
+
+
+class BookingRules(models.Model):
+    """How close to now, how far ahead and how densely clients may book one therapist."""
+
+    therapist = models.OneToOneField(
+        "practice.Therapist", on_delete=models.CASCADE, related_name="booking_rules"
+    )
+    minimum_notice = models.DurationField(
+        default=timedelta(hours=24), help_text="Clients cannot book sooner than this."
+    )
+    horizon = models.DurationField(
+        default=timedelta(days=60), help_text="Clients cannot book further ahead than this."
+    )
+    buffer = models.DurationField(
+        default=timedelta(minutes=10), help_text="Free time kept before and after each session."
+    )
+    max_sessions_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for no daily limit."
+    )
+
+    class Meta:
+        verbose_name_plural = "booking rules"
+
+    def __str__(self) -> str:
+        return f"Booking rules for {self.therapist}"
+
+    @property
+    def policy(self) -> BookingPolicy:
+        return BookingPolicy(
+            minimum_notice=self.minimum_notice,
+            horizon=self.horizon,
+            buffer=self.buffer,
+            max_sessions_per_day=self.max_sessions_per_day,
+        )
+
+    def clean(self) -> None:
+        # The pure policy knows which settings contradict each other; this puts each message
+        # beside the field it is about.
+        fields = {
+            "Minimum notice": "minimum_notice",
+            "How far ahead": "horizon",
+            "The buffer": "buffer",
+            "The daily limit": "max_sessions_per_day",
+        }
+        if None in (self.minimum_notice, self.horizon, self.buffer):
+            return
+        errors: dict[str, list[str]] = {}
+        for problem in self.policy.problems():
+            field = next((f for prefix, f in fields.items() if problem.startswith(prefix)), None)
+            errors.setdefault(field or NON_FIELD_ERRORS, []).append(problem)
+        if errors:
+            raise ValidationError(errors)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from scheduling import views
 
@@ -7,3 +7,5 @@ app_name = "scheduling"
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
 ]
+
+urlpatterns += [path("", include("scheduling.booking_urls"))]

@@ -237,3 +237,38 @@ def make_intake(
         ]
     )
     return submission
+def make_weekly_hours(
+    *, therapist: Therapist, weekdays=range(7), start: str = "09:00", end: str = "17:00"
+) -> list:
+    from datetime import time
+
+    from scheduling.models import WeeklyAvailability
+
+    return [
+        WeeklyAvailability.objects.create(
+            therapist=therapist,
+            weekday=day,
+            start=time.fromisoformat(start),
+            end=time.fromisoformat(end),
+        )
+        for day in weekdays
+    ]
+
+
+def make_booking_rules(
+    *,
+    therapist: Therapist,
+    minimum_notice: timedelta = timedelta(hours=24),
+    horizon: timedelta = timedelta(days=60),
+    buffer: timedelta = timedelta(0),
+    max_sessions_per_day: int | None = None,
+):
+    from scheduling.models import BookingRules
+
+    return BookingRules.objects.create(
+        therapist=therapist,
+        minimum_notice=minimum_notice,
+        horizon=horizon,
+        buffer=buffer,
+        max_sessions_per_day=max_sessions_per_day,
+    )

@@ -1,7 +1,86 @@
-"""Who may open each scheduling URL (see tests/practice/url_access.py for the notation)."""
+"""Who may open each scheduling URL (see tests/practice/url_access.py for the notation).
 
+Records in kwargs belong to alice (a client) or dana (her therapist), so bob gets a 404.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+PUBLIC = {"anonymous": "200", "alice": "200", "bob": "200", "dana": "200", "sam": "200"}
 THERAPISTS = {"anonymous": "login", "alice": "403", "bob": "403", "dana": "200", "sam": "403"}
+# Therapist-only actions that accept POST only: a GET by dana is refused with 405.
+THERAPIST_POSTS = {**THERAPISTS, "dana": "405"}
+# alice's own sessions: bob gets a 404, never a 403.
+ALICES = {"anonymous": "login", "alice": "200", "bob": "404", "dana": "403", "sam": "403"}
+# Posting a confirmation: only clients get past the role check, then GET is refused.
+CLIENT_POSTS = {"anonymous": "login", "alice": "405", "bob": "405", "dana": "403", "sam": "403"}
+# A signed e-mail link works without logging in, and for alice; anyone else logged in gets 404.
+SIGNED_LINK = {"anonymous": "200", "alice": "200", "bob": "404", "dana": "404", "sam": "404"}
+# A hold belongs to the browser session that made it: nobody else can open it.
+NOBODYS = {"anonymous": "404", "alice": "404", "bob": "404", "dana": "404", "sam": "404"}
+POST_ONLY = {persona: "405" for persona in PUBLIC}
+
+
+def alices_appointment(w):
+    from scheduling.models import Appointment
+    from tests.factories import make_appointment
+
+    existing = Appointment.objects.filter(client=w.alice).first()
+    return existing or make_appointment(
+        therapist=w.dana.therapist,
+        client=w.alice,
+        starts_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def signed_token(w):
+    from scheduling.links import manage_token
+
+    return {"token": manage_token(alices_appointment(w))}
+
+
+def danas_time_off(w):
+    from scheduling.models import TimeOff
+
+    start = timezone.now() + timedelta(days=3)
+    entry = TimeOff.objects.create(
+        therapist=w.dana.therapist, starts_at=start, ends_at=start + timedelta(days=1)
+    )
+    return {"pk": entry.pk}
+
+
+def danas_day(w):
+    from scheduling.models import AvailabilityException
+
+    day = AvailabilityException.objects.create(
+        therapist=w.dana.therapist, date=timezone.localdate() + timedelta(days=3)
+    )
+    return {"pk": day.pk}
+
 
 URL_ACCESS = {
     "scheduling:calendar": THERAPISTS,
+    "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
+    "scheduling:hold-create": {**POST_ONLY, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
+    "scheduling:hold": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
+    "scheduling:hold-confirm": {
+        **CLIENT_POSTS,
+        "kwargs": lambda w: {"pk": alices_appointment(w).pk},
+    },
+    "scheduling:booked": {**ALICES, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
+    "scheduling:client-cancel": {**ALICES, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
+    "scheduling:client-reschedule": {
+        **ALICES,
+        "kwargs": lambda w: {"pk": alices_appointment(w).pk},
+    },
+    "scheduling:manage": {**SIGNED_LINK, "kwargs": signed_token},
+    "scheduling:manage-cancel": {**SIGNED_LINK, "kwargs": signed_token},
+    "scheduling:manage-reschedule": {**SIGNED_LINK, "kwargs": signed_token},
+    "scheduling:availability": THERAPISTS,
+    "scheduling:booking-rules": THERAPISTS,
+    "scheduling:time-off": THERAPISTS,
+    "scheduling:time-off-delete": {**THERAPIST_POSTS, "kwargs": danas_time_off},
+    "scheduling:date-exceptions": THERAPISTS,
+    "scheduling:date-exception-delete": {**THERAPIST_POSTS, "kwargs": danas_day},
 }

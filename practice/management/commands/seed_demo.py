@@ -4,6 +4,7 @@ from django.db import transaction
 from consent import demo as consent_demo
 from intake import demo as intake_demo
 from practice import demo
+from scheduling import demo as scheduling_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         logins = demo.seed()
         consent_demo.seed()
         intake_demo.seed()
+        scheduling_demo.seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")

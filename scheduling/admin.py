@@ -1,0 +1,66 @@
+"""Staff manage session types and can look at (and correct) availability in the admin.
+
+Appointments are read-only here: booking, cancelling and moving go through the services,
+which keep the rules, the history and the messages consistent.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from scheduling.models import (
+    Appointment,
+    AvailabilityException,
+    BookingRules,
+    SessionType,
+    TimeOff,
+    WeeklyAvailability,
+)
+
+
+@admin.register(SessionType)
+class SessionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration", "modality", "fee", "new_clients_may_book"]
+    list_filter = ["modality", "new_clients_may_book"]
+    filter_horizontal = ["therapists"]
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "minimum_notice", "horizon", "buffer", "max_sessions_per_day"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "starts_at", "ends_at", "reason"]
+    list_filter = ["therapist"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "date", "start", "end", "note"]
+    list_filter = ["therapist"]
+    date_hierarchy = "date"
+
+
+@admin.register(WeeklyAvailability)
+class WeeklyAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "weekday", "start", "end"]
+    list_filter = ["therapist", "weekday"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "therapist", "client", "session_type", "status"]
+    list_filter = ["status", "therapist"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["therapist", "client", "session_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,10 @@
+"""Settings for `python -m scheduling.bench` only: the real site plus one bare view to compare."""
+
+from practice.settings import *  # noqa: F403
+
+ROOT_URLCONF = "scheduling.bench_urls"
+# The bench serves pages without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,189 @@
+from datetime import timedelta
+
+from django import forms
+from django.db.models import QuerySet
+
+from practice.models import TIME_ZONE_CHOICES
+from scheduling.models import (
+    AvailabilityException,
+    BookingRules,
+    SessionType,
+    TimeOff,
+    WeeklyAvailability,
+)
+
+DEFAULT_ZONE = "America/Denver"
+CHOOSE_LISTED_SESSION = "Please choose one of the sessions listed."
+CHOOSE_LISTED_TIME = "Please choose one of the times shown."
+
+
+class SessionTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SessionType) -> str:
+        minutes = int(obj.duration.total_seconds() // 60)
+        fee = "free" if not obj.fee else f"${obj.fee:,.0f}"
+        return f"{obj.name} · {minutes} minutes · {obj.get_modality_display().lower()} · {fee}"
+
+
+ZONE_NAMES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
+
+
+class ZoneField(forms.CharField):
+    """A time zone name. The page renders its own <select>; a ChoiceField would deep-copy the
+    600 zones for every form on the busiest page of the site."""
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and value not in ZONE_NAMES:
+            raise forms.ValidationError("Please choose a time zone from the list.")
+
+
+class BookingOptionsForm(forms.Form):
+    """What the visitor is looking at: the kind of session, their zone and the week."""
+
+    session_type = SessionTypeChoiceField(
+        queryset=SessionType.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        label="Kind of session",
+        error_messages={"invalid_choice": CHOOSE_LISTED_SESSION},
+    )
+    tz = ZoneField(label="Show times in", required=False)
+    week = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, session_types: QuerySet[SessionType], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = session_types
+
+
+class SlotChoiceForm(forms.Form):
+    """One chosen start time (the buttons of the slot list)."""
+
+    starts_at = forms.DateTimeField(
+        error_messages={"required": CHOOSE_LISTED_TIME, "invalid": CHOOSE_LISTED_TIME}
+    )
+    tz = ZoneField(required=False)
+
+
+class HoldForm(SlotChoiceForm):
+    session_type = forms.ModelChoiceField(
+        queryset=SessionType.objects.none(),
+        error_messages={"required": CHOOSE_LISTED_SESSION, "invalid_choice": CHOOSE_LISTED_SESSION},
+    )
+
+    def __init__(self, *args, session_types: QuerySet[SessionType], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = session_types
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Anything you would like us to know? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    late_understood = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+# Therapist's own settings ---------------------------------------------------------------------
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
+class WeeklyAvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = WeeklyAvailability
+        fields = ["weekday", "start", "end"]
+        widgets = {"start": TimeInput(), "end": TimeInput()}
+
+
+WeeklyAvailabilityFormSet = forms.modelformset_factory(
+    WeeklyAvailability, form=WeeklyAvailabilityForm, extra=2, can_delete=True
+)
+
+
+class UnitDurationField(forms.IntegerField):
+    """A duration typed as a whole number of hours, days or minutes."""
+
+    def __init__(self, *, unit: timedelta, **kwargs) -> None:
+        self.unit = unit
+        super().__init__(min_value=0, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, timedelta):
+            return int(value / self.unit)
+        return value
+
+    def to_python(self, value) -> timedelta | None:
+        number = super().to_python(value)
+        return None if number is None else number * self.unit
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+    def run_validators(self, value) -> None:
+        if value is not None and value < timedelta(0):
+            raise forms.ValidationError("Please enter zero or more.")
+
+
+class BookingRulesForm(forms.ModelForm):
+    """The policy's own checks (BookingRules.clean) refuse contradictory settings."""
+
+    minimum_notice = UnitDurationField(
+        unit=timedelta(hours=1),
+        label="Minimum notice, in hours",
+        help_text="Clients cannot book a session that starts sooner than this.",
+    )
+    horizon = UnitDurationField(
+        unit=timedelta(days=1),
+        label="How far ahead clients can book, in days",
+    )
+    buffer = UnitDurationField(
+        unit=timedelta(minutes=1),
+        label="Buffer between sessions, in minutes",
+        help_text="Free time kept before and after every session.",
+    )
+
+    class Meta:
+        model = BookingRules
+        fields = ["minimum_notice", "horizon", "buffer", "max_sessions_per_day"]
+        labels = {"max_sessions_per_day": "Most sessions in a day"}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class TimeOffForm(forms.ModelForm):
+    class Meta:
+        model = TimeOff
+        fields = ["starts_at", "ends_at", "reason"]
+        labels = {"starts_at": "From", "ends_at": "Until", "reason": "Reason (optional)"}
+        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class AvailabilityExceptionForm(forms.ModelForm):
+    class Meta:
+        model = AvailabilityException
+        fields = ["date", "start", "end", "note"]
+        labels = {
+            "start": "Opens at (leave both times empty to close the whole day)",
+            "end": "Closes at",
+            "note": "Note (optional)",
+        }
+        widgets = {"date": DateInput(), "start": TimeInput(), "end": TimeInput()}

@@ -1,0 +1,48 @@
+"""How scheduling talks about time to people."""
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+def describe(duration: timedelta) -> str:
+    """24 hours, 60 days, 30 minutes: a duration as a person would say it."""
+    seconds = int(duration.total_seconds())
+    # People say "24 hours" and "36 hours" but "3 days", so days start at two.
+    for unit, size, least in (("day", 86400, 2 * 86400), ("hour", 3600, 3600), ("minute", 60, 60)):
+        if seconds >= least and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{max(seconds // 60, 0)} minutes"
+
+
+def zone_label(zone: ZoneInfo, *, at: datetime | None = None) -> str:
+    """“New York time (EST)”: the zone's city and, when given a moment, its abbreviation then."""
+    city = str(zone.key).split("/")[-1].replace("_", " ")
+    if at is None:
+        return f"{city} time"
+    return f"{city} time ({at.astimezone(zone).tzname()})"
+
+
+def clock(moment: datetime, zone: ZoneInfo) -> str:
+    """“9:30 AM”: the local time of day, quickly (the slot page shows hundreds)."""
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02} {'AM' if local.hour < 12 else 'PM'}"
+
+
+@lru_cache(maxsize=32)
+def zone_options(selected: str) -> str:
+    """The <option>s of a time zone <select>, with `selected` chosen (built once per zone)."""
+    from django.utils.html import format_html_join
+
+    from practice.models import TIME_ZONE_CHOICES
+
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (name, " selected" if name == selected else "", label)
+            for name, label in TIME_ZONE_CHOICES
+        ),
+    )

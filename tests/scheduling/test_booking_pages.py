@@ -1,0 +1,324 @@
+"""A visitor books from a therapist's profile: choose a type and a time, hold it, confirm it."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from practice.models import OutboundMessage
+from scheduling.models import Appointment
+from tests.factories import make_appointment, make_client, make_session_type
+from tests.scheduling.conftest import denver
+
+pytestmark = pytest.mark.django_db
+
+BOOK = "/scheduling/book/dana-whitfield/"
+HOLD = "/scheduling/book/dana-whitfield/hold/"
+WEDNESDAY_TEN = denver(9, 10)
+
+
+def hold_time(client, session_type, starts_at, *, tz="America/New_York"):
+    return client.post(
+        HOLD, {"session_type": session_type.pk, "starts_at": starts_at.isoformat(), "tz": tz}
+    )
+
+
+def held_appointment_id(response) -> int:
+    return int(re.fullmatch(r"/scheduling/holds/(\d+)/", response.url).group(1))
+
+
+def day_section(html: str, day: str) -> str:
+    return html.split(f'<h3 id="day-{day}">')[1].split("<h3")[0]
+
+
+# The week of open times ---------------------------------------------------------------------
+
+
+def test_the_profile_links_to_the_booking_page(client, dana, first_session):
+    response = client.get("/therapists/dana-whitfield/")
+    assert f'href="{BOOK}"' in response.text
+
+
+def test_open_times_are_shown_in_the_visitors_zone_with_its_name(
+    client, dana, first_session, frozen
+):
+    response = client.get(BOOK, {"session_type": first_session.pk, "tz": "America/New_York"})
+
+    assert response.status_code == 200
+    assert "New York time (EST)" in response.text
+    # Dana's 10:00 on Wednesday is noon in New York; the button carries the exact instant.
+    assert 'value="2030-01-09T17:00:00+00:00"' in response.text
+    wednesday = day_section(response.text, "2030-01-09")
+    assert "11:00 AM" in wednesday and "12:00 PM" in wednesday and "10:30 AM" not in wednesday
+
+
+def test_without_a_chosen_zone_times_are_in_fort_collins_time(client, dana, first_session, frozen):
+    response = client.get(BOOK)
+    assert "Denver time (MST)" in response.text
+    assert "Tuesday 8 January" in response.text and "12:00 PM" in response.text
+
+
+def test_a_week_is_fetched_as_a_fragment_for_htmx(client, dana, first_session, frozen):
+    response = client.get(
+        BOOK,
+        {"session_type": first_session.pk, "tz": "America/Denver", "week": "2030-01-14"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.text.lstrip().startswith('<section id="slot-list"')
+    assert "<html" not in response.text and "Week of Monday 14 January" in response.text
+    assert "week=2030-01-07" in response.text and "week=2030-01-21" in response.text
+
+
+def test_the_weeks_stop_at_the_booking_horizon(client, dana, first_session, frozen):
+    response = client.get(BOOK, {"session_type": first_session.pk, "week": "2030-12-30"})
+    assert "Week of Monday 4 March" in response.text  # the last week within 60 days
+    assert "Later week" not in response.text
+
+
+def test_new_visitors_see_only_sessions_open_to_new_clients(client, alice, dana, first_session):
+    make_session_type(name="Follow-up", new_clients_may_book=False, therapists=[dana.therapist])
+    assert "Follow-up" not in client.get(BOOK).text
+
+    make_appointment(therapist=dana.therapist, client=alice, starts_at=denver(2, 10))
+    client.force_login(alice)
+    assert "Follow-up" in client.get(BOOK).text
+
+
+def test_a_therapist_not_taking_new_clients_cannot_be_booked_by_strangers(
+    client, dana, first_session
+):
+    dana.therapist.accepting_new_clients = False
+    dana.therapist.save()
+    response = client.get(BOOK)
+    assert "not taking new bookings online" in response.text
+    assert "<button" not in response.text.split("<main")[1].split("</main>")[0]
+
+
+def test_an_unknown_therapist_is_a_404(client):
+    assert client.get("/scheduling/book/nobody/").status_code == 404
+    assert client.post("/scheduling/book/nobody/hold/").status_code == 404
+
+
+def test_the_booking_page_refuses_posts(client, dana, first_session):
+    assert client.post(BOOK).status_code == 405
+
+
+def test_the_slot_page_runs_the_same_queries_with_1_and_200_appointments(
+    client, dana, first_session, frozen, django_assert_num_queries
+):
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(BOOK, {"session_type": first_session.pk, "week": "2030-01-14"})
+        assert response.status_code == 200
+        return len(queries)
+
+    make_appointment(therapist=dana.therapist, client=None, starts_at=denver(14, 9))
+    client.get(BOOK)  # the first visit ever creates the practice settings row
+    with_one = count_queries()
+    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
+    Appointment.objects.bulk_create(
+        Appointment(
+            therapist=dana.therapist,
+            client=clients[n % 3],
+            session_type=first_session,
+            starts_at=denver(15, 9) + timedelta(hours=n),
+            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
+        )
+        for n in range(199)
+    )
+    assert Appointment.objects.count() == 200
+    assert count_queries() == with_one
+    with django_assert_num_queries(with_one):
+        client.get(BOOK, {"session_type": first_session.pk, "week": "2030-01-14"})
+
+
+# Holding a time -----------------------------------------------------------------------------
+
+
+def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
+    client, dana, first_session, frozen
+):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+
+    held = Appointment.objects.get()
+    assert response.status_code == 302 and held_appointment_id(response) == held.pk
+    assert held.status == "held" and held.client is None
+    page = client.get(response.url)
+    assert "Held for you until 2:10 PM" in page.text  # noon in Denver is 2 PM in New York
+    assert "Wednesday 9 January 2030 at 12:00 PM" in page.text
+    signup = f'href="/accounts/signup/?next=/scheduling/holds/{held.pk}/"'
+    assert signup in page.text
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        (denver(7, 10), "already passed"),
+        (denver(8, 10), "at least 24 hours ahead"),
+        (denver(7, 10) + timedelta(days=61), "up to 60 days ahead"),
+        (denver(9, 20), "not one of Dana&#x27;s open times"),
+    ],
+    ids=["past", "inside-minimum-notice", "beyond-horizon", "outside-availability"],
+)
+def test_a_time_that_is_not_open_is_refused_on_the_page(
+    client, dana, first_session, frozen, starts_at, message
+):
+    response = hold_time(client, first_session, starts_at)
+    assert response.status_code == 200 and message in response.text
+    assert "Nearest open times" in response.text
+    assert not Appointment.objects.exists()
+
+
+def test_a_tampered_session_type_is_refused_and_keeps_the_page(client, dana, first_session, frozen):
+    elsewhere = make_session_type(name="Couples", therapists=[])
+    follow_up = make_session_type(
+        name="Follow-up", new_clients_may_book=False, therapists=[dana.therapist]
+    )
+    for tampered in (elsewhere.pk, follow_up.pk, 999999, "x"):
+        response = client.post(
+            HOLD, {"session_type": tampered, "starts_at": WEDNESDAY_TEN.isoformat()}
+        )
+        assert response.status_code == 200
+        assert "Please choose one of the sessions listed." in response.text
+    assert not Appointment.objects.exists()
+
+
+def test_a_garbled_time_is_refused(client, dana, first_session, frozen):
+    response = client.post(HOLD, {"session_type": first_session.pk, "starts_at": "soon"})
+    assert "Please choose one of the times shown." in response.text
+    assert not Appointment.objects.exists()
+
+
+def test_a_time_someone_else_holds_shows_the_nearest_other_times(
+    client, dana, first_session, frozen
+):
+    from django.test import Client
+
+    hold_time(Client(), first_session, WEDNESDAY_TEN)
+    response = hold_time(client, first_session, WEDNESDAY_TEN, tz="America/Denver")
+    assert "Sorry, that time was just taken." in response.text
+    assert "Wed 9 Jan, 9:00 AM" in response.text and "Wed 9 Jan, 11:00 AM" in response.text
+    assert Appointment.objects.count() == 1
+
+
+def test_another_browser_cannot_open_someone_elses_hold(client, dana, first_session, frozen):
+    from django.test import Client
+
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    assert Client().get(response.url).status_code == 404
+
+
+def test_an_expired_hold_says_so(client, dana, first_session, frozen):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    frozen.shift(timedelta(minutes=11))
+    assert "Your hold ended at 2:10 PM" in client.get(response.url).text
+
+
+# Confirming ---------------------------------------------------------------------------------
+
+
+def test_a_client_confirms_their_hold_and_gets_one_confirmation_e_mail(
+    client, alice, dana, first_session, frozen, django_capture_on_commit_callbacks
+):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    held_id = held_appointment_id(response)
+    client.force_login(alice)  # signing up or logging in keeps the session's hold
+    assert "Confirm my booking" in client.get(response.url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(f"/scheduling/holds/{held_id}/confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(f"/scheduling/holds/{held_id}/confirm/")
+
+    assert confirmed.url == again.url == f"/scheduling/sessions/{held_id}/booked/"
+    appointment = Appointment.objects.get()
+    assert appointment.status == "booked" and appointment.client == alice
+    assert len(mail.outbox) == 1 and OutboundMessage.objects.count() == 1
+    email = mail.outbox[0]
+    assert email.subject == "Your appointment with Poudre Valley Behavior Therapy"
+    assert "First session" not in email.subject + email.body
+    assert "Wednesday 9 January 2030 at 10:00 AM (America/Denver time)" in email.body
+
+
+def test_the_confirmation_page_says_what_happens_next(client, alice, dana, first_session, frozen):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    client.force_login(alice)
+    page = client.get(client.post(f"{response.url}confirm/").url)
+    assert "You are booked" in page.text
+    assert "intake questionnaire" in page.text and "consent documents" in page.text
+    assert 'href="/first-session/"' in page.text
+    assert "at least 24 hours before it starts" in page.text
+
+
+def test_a_therapist_cannot_confirm_a_hold(client, dana, first_session, frozen):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    client.force_login(dana)
+    assert "Clients confirm their own bookings" in client.get(response.url).text
+    assert client.post(f"{response.url}confirm/").status_code == 403
+    assert Appointment.objects.get().status == "held"
+
+
+def test_nobody_else_sees_a_clients_confirmation_page(client, alice, bob, dana, first_session):
+    appointment = make_appointment(therapist=dana.therapist, client=alice, starts_at=denver(9, 10))
+    client.force_login(bob)
+    assert client.get(f"/scheduling/sessions/{appointment.pk}/booked/").status_code == 404
+
+
+def test_confirming_after_the_time_was_taken_offers_other_times(
+    client, alice, bob, dana, first_session, frozen
+):
+    from scheduling import services
+
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    frozen.shift(timedelta(minutes=12))
+    services.book_appointment(
+        client=bob,
+        therapist=dana.therapist,
+        session_type=first_session,
+        starts_at=WEDNESDAY_TEN,
+        by=bob,
+    )
+    client.force_login(alice)
+    confirm = client.post(f"{response.url}confirm/")
+    assert confirm.status_code == 404  # the expired hold was cleared when bob booked
+    assert Appointment.objects.get().client == bob
+
+
+def test_a_client_who_must_re_sign_consent_is_told_before_booking(
+    client, alice, dana, first_session, frozen, monkeypatch
+):
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    client.force_login(alice)
+    monkeypatch.setattr("consent.status.may_book", lambda client: False)
+    page = client.post(f"{response.url}confirm/")
+    assert "sign the updated consent documents" in page.text
+    assert Appointment.objects.get().status == "held"
+
+
+def test_a_morning_rule_stays_at_nine_on_both_sides_of_the_spring_change(
+    client, dana, first_session
+):
+    import time_machine
+
+    from tests.scheduling.conftest import DENVER
+
+    # Denver springs forward on Sunday 10 March 2030; Berlin not until 31 March.
+    with time_machine.travel(datetime(2030, 3, 1, 12, tzinfo=DENVER), tick=False):
+        week = {"session_type": first_session.pk, "week": "2030-03-04"}
+        denver_page = client.get(BOOK, {**week, "tz": "America/Denver"}).text
+        next_week = client.get(BOOK, {**week, "tz": "America/Denver", "week": "2030-03-11"}).text
+        berlin_page = client.get(BOOK, {**week, "tz": "Europe/Berlin", "week": "2030-03-11"}).text
+
+    friday = day_section(denver_page, "2030-03-08")
+    monday = day_section(next_week, "2030-03-11")
+    assert ">9:00 AM<" in friday and ">9:00 AM<" in monday
+    assert 'value="2030-03-08T16:00:00+00:00"' in friday  # 09:00 MST
+    assert 'value="2030-03-11T15:00:00+00:00"' in monday  # 09:00 MDT
+    # In Berlin, where the clocks have not changed yet, the same 09:00 is an hour earlier.
+    berlin_monday = day_section(berlin_page, "2030-03-11")
+    assert berlin_monday.index(">4:00 PM<") < berlin_monday.index(">4:30 PM<")
+    assert ">3:30 PM<" not in berlin_monday
