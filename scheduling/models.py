@@ -175,4 +175,5 @@ class Appointment(models.Model):
                 "This session has not started yet. You can record what happened once it has."
             )
 
+
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)

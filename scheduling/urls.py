@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from scheduling import views
 
@@ -6,4 +6,6 @@ app_name = "scheduling"
 
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
+    # The therapist's calendar pages, the private feed and staff booking on behalf.
+    path("", include("scheduling.calendar_urls")),
 ]

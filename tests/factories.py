@@ -99,3 +99,27 @@ def make_appointment(
         ends_at=starts_at + session_type.duration,
         status=status,
     )
+
+
+# Calendar (therapist's side) -------------------------------------------------------------------
+
+
+def make_many_appointments(
+    *, therapist: Therapist, first_start: datetime, count: int, session_type: SessionType
+) -> list[Appointment]:
+    """`count` back-to-back sessions from `first_start`, spread over a few clients (bulk insert)."""
+    clients = [
+        make_client(email=f"many-{i}@example.org", first_name=f"Many{i}", pronouns="they/them")
+        for i in range(min(count, 10))
+    ]
+    return Appointment.objects.bulk_create(
+        Appointment(
+            therapist=therapist,
+            client=clients[i % len(clients)],
+            session_type=session_type,
+            starts_at=first_start + i * session_type.duration,
+            ends_at=first_start + (i + 1) * session_type.duration,
+            status=Appointment.Status.BOOKED,
+        )
+        for i in range(count)
+    )
