@@ -74,10 +74,10 @@ def cancel_by_practice(request: HttpRequest, pk: int) -> HttpResponse:
                 appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
             )
         except services.BookingError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
             messages.success(request, "The session is cancelled. It is never charged.")
-            return redirect("scheduling:calendar-appointment", pk=appointment.pk)
+        return redirect("scheduling:calendar-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)
 
 

@@ -95,10 +95,10 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except services.BookingError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
             messages.success(request, f"Recorded as “{cancelled.get_status_display()}”.")
-            return redirect("scheduling:staff-appointment", pk=appointment.pk)
+        return redirect("scheduling:staff-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)
 
 
