@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import time_format
 
 from practice.models import Therapist, User
 from scheduling import services
@@ -103,10 +104,9 @@ def _problem(start, end, busy: list[Appointment], now: datetime, zone) -> str:
         return "This time has already passed."
     for other in busy:
         if other.starts_at < end and other.ends_at > start:
-            shown = (
-                f"{other.starts_at.astimezone(zone):%H:%M}–{other.ends_at.astimezone(zone):%H:%M}"
-            )
-            return f"Overlaps another session ({shown})."
+            begins = time_format(other.starts_at.astimezone(zone), "g:i A")
+            ends = time_format(other.ends_at.astimezone(zone), "g:i A")
+            return f"Overlaps another session ({begins}–{ends})."
     return ""
 
 
