@@ -18,7 +18,7 @@ from scheduling.models import Appointment
 PAST = timedelta(days=60)
 AHEAD = timedelta(days=366)
 # Calendar apps poll on their own schedule; this asks them to look about hourly.
-REFRESH = "PT1H"
+REFRESH = timedelta(hours=1)
 
 
 def initials(client: User) -> str:
@@ -45,7 +45,7 @@ def feed_calendar(therapist: Therapist) -> bytes:
     calendar.add("x-wr-calname", f"Sessions · {practice.name}")
     calendar.add("x-wr-timezone", therapist.time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", "PT1H")
     host = urlsplit(settings.SITE_URL).hostname or "practice"
     for appointment in appointments:
         calendar.add_component(_event(appointment, host=host, stamp=now))
