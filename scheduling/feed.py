@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from practice.models import PracticeSettings, Therapist, User
+from practice.models import Therapist, User
 from scheduling.models import Appointment
 
 PAST = timedelta(days=60)
@@ -37,12 +37,12 @@ def feed_calendar(therapist: Therapist) -> bytes:
         .select_related("client")
         .order_by("starts_at")
     )
-    practice = PracticeSettings.load()
     calendar = Calendar()
-    calendar.add("prodid", f"-//{practice.name}//Calendar feed//EN")
+    # Neither the practice's name nor anything else about therapy: the calendar app shows this.
+    calendar.add("prodid", "-//Practice calendar feed//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Sessions · {practice.name}")
+    calendar.add("x-wr-calname", "Sessions")
     calendar.add("x-wr-timezone", therapist.time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
