@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from practice.models import Therapist
 from practice.roles import therapist_required
-from scheduling import calendar, series, services
+from scheduling import calendar, outcomes, series, services
 from scheduling.calendar_forms import CancelForm, SeriesForm
 from scheduling.feed import feed_calendar
 from scheduling.models import Appointment, CalendarFeed
@@ -57,7 +56,7 @@ def _record_outcome(request: HttpRequest, pk: int, record, done: str) -> HttpRes
     appointment = calendar.get_appointment_for(request.user, pk)
     try:
         record(appointment)
-    except Appointment.OutcomeRefused as refused:
+    except Appointment.ChangeRefused as refused:
         return _render_detail(request, appointment, outcome_error=str(refused))
     messages.success(request, done)
     return redirect("scheduling:calendar-appointment", pk=appointment.pk)
@@ -70,11 +69,9 @@ def cancel_by_practice(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.cancel_appointment(
-                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.BookingError as error:
-            messages.error(request, str(error))  # e.g. cancelled already, in another tab
+            outcomes.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
+        except Appointment.ChangeRefused as refused:
+            messages.error(request, str(refused))  # e.g. cancelled already, in another tab
         else:
             messages.success(request, "The session is cancelled. It is never charged.")
         return redirect("scheduling:calendar-appointment", pk=appointment.pk)
@@ -91,7 +88,7 @@ def book_series(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or "edit" in request.POST:
         return render(request, "scheduling/series_form.html", {"form": form})
     data = form.cleaned_data
-    plan = _plan(therapist, data)
+    plan = _plan(request, data)
     if "confirm" not in request.POST:
         return _preview(request, form, plan)
     problem = _stale(request, plan)
@@ -105,7 +102,7 @@ def book_series(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except services.BookingError as error:
-            plan, problem = _plan(therapist, data), f"{error} Nothing was booked. As it is now:"
+            plan, problem = _plan(request, data), f"{error} Nothing was booked. As it is now:"
         else:
             messages.success(request, f"Booked {len(booked)} session(s).")
             day = booked[0].starts_at.astimezone(therapist.zone).date()
@@ -113,9 +110,11 @@ def book_series(request: HttpRequest) -> HttpResponse:
     return _preview(request, form, plan, problem)
 
 
-def _plan(therapist: Therapist, data: dict) -> series.SeriesPlan:
+def _plan(request: HttpRequest, data: dict) -> series.SeriesPlan:
     return series.plan_series(
-        therapist=therapist,
+        client=data["client"],
+        therapist=request.user.therapist,
+        by=request.user,
         session_type=data["session_type"],
         first_day=data["first_date"],
         at=data["at"],

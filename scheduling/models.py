@@ -136,8 +136,8 @@ class Appointment(models.Model):
 
     # Outcomes the therapist records --------------------------------------------------------
 
-    class OutcomeRefused(Exception):
-        """The outcome cannot be recorded; str(error) says why in plain words."""
+    class ChangeRefused(Exception):
+        """The outcome or cancellation cannot be recorded; str(error) says why in plain words."""
 
     OUTCOME_FROM = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
 
@@ -170,10 +170,22 @@ class Appointment(models.Model):
         if not recorded:
             if self.status not in self.OUTCOME_FROM:
                 shown = self.get_status_display().lower()
-                raise self.OutcomeRefused(f"This session is {shown}; nothing to record.")
-            raise self.OutcomeRefused(
+                raise self.ChangeRefused(f"This session is {shown}; nothing to record.")
+            raise self.ChangeRefused(
                 "This session has not started yet. You can record what happened once it has."
             )
+
+    def cancel_by_practice(self, *, reason: str) -> None:
+        """Record that the practice cancelled the session: never a fee, whenever it happens."""
+        cancelled = Appointment.objects.filter(pk=self.pk, status=self.Status.BOOKED).update(
+            status=self.Status.PRACTICE_CANCELLED,
+            cancelled_at=timezone.now(),
+            cancellation_reason=reason[:200],
+        )
+        self.refresh_from_db(fields=["status", "cancelled_at", "cancellation_reason"])
+        if not cancelled:
+            shown = self.get_status_display().lower()
+            raise self.ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
 
 
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)

@@ -66,11 +66,13 @@ def local_instant(day: date, at: time, zone) -> datetime | None:
 
 def plan_series(
     *,
+    client: User,
     therapist: Therapist,
     session_type: SessionType,
     first_day: date,
     at: time,
     count: int,
+    by: User,
 ) -> SeriesPlan:
     """Weekly sessions at the same local time from `first_day`, each with what blocks it."""
     zone, now = therapist.zone, timezone.now()
@@ -89,11 +91,10 @@ def plan_series(
     sessions = []
     for day, start in zip(days, starts, strict=True):
         end = start + session_type.duration if start else None
-        sessions.append(
-            PlannedSession(
-                day=day, starts_at=start, ends_at=end, problem=_problem(start, end, busy, now, zone)
-            )
+        problem = _problem(start, end, busy, now, zone) or _refused_by_booking(
+            client=client, therapist=therapist, session_type=session_type, starts_at=start, by=by
         )
+        sessions.append(PlannedSession(day=day, starts_at=start, ends_at=end, problem=problem))
     return SeriesPlan(sessions=sessions)
 
 
@@ -108,6 +109,28 @@ def _problem(start, end, busy: list[Appointment], now: datetime, zone) -> str:
             ends = time_format(other.ends_at.astimezone(zone), "g:i A")
             return f"Overlaps another session ({begins}–{ends})."
     return ""
+
+
+class _TrialBooking(Exception):
+    """Rolls a trial booking back."""
+
+
+def _refused_by_booking(*, starts_at: datetime | None, **booking) -> str:
+    """Why the booking service would refuse this time today ("" when it would book it).
+
+    The preview asks the very service that confirming calls, in a transaction rolled back at
+    once, so a date shown as free is one the confirmation accepts: hours, time off, buffers and
+    the client's consent are the booking service's rules, not a second copy of them here.
+    Messages it writes are rolled back with it, and their on-commit tasks are discarded.
+    """
+    try:
+        with transaction.atomic():
+            services.book_appointment(starts_at=starts_at, **booking)
+            raise _TrialBooking
+    except _TrialBooking:
+        return ""
+    except services.BookingError as refused:
+        return str(refused)
 
 
 def book_series(

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from consent import status as consent_status
 from practice import outbox
 from practice.models import PracticeSettings, Therapist, User
 from scheduling.models import Appointment, SessionType
@@ -42,6 +43,10 @@ def book_appointment(
     by: User,
 ) -> Appointment:
     """Book a session directly (a client for themselves, or a therapist or staff for a client)."""
+    if not consent_status.may_book(client):
+        raise BookingNotAllowed(
+            f"{client.display_name} needs to sign the updated consent documents first."
+        )
     appointment = Appointment(
         therapist=therapist,
         client=client,
@@ -70,17 +75,13 @@ def book_appointment(
 
 
 def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") -> Appointment:
-    """Cancel a booked session; a client inside the cancellation window cancels late."""
+    """Cancel a booked session for the client; inside the cancellation window it is late."""
     now = timezone.now()
-    if by == appointment.client:
-        window = PracticeSettings.load().cancellation_window
-        late = appointment.starts_at - now < window
-        status = Appointment.Status.LATE_CANCELLED if late else Appointment.Status.CANCELLED
-    else:
-        status = Appointment.Status.PRACTICE_CANCELLED
+    late = appointment.starts_at - now < PracticeSettings.load().cancellation_window
+    status = Appointment.Status.LATE_CANCELLED if late else Appointment.Status.CANCELLED
     with transaction.atomic():
         changed = Appointment.objects.filter(
-            pk=appointment.pk, status=Appointment.Status.BOOKED
+            pk=appointment.pk, status=Appointment.Status.BOOKED, starts_at__gt=now
         ).update(status=status, cancelled_at=now, cancellation_reason=reason[:200])
         if not changed:
             raise BookingNotAllowed("This session is no longer booked, so it cannot be cancelled.")

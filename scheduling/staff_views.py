@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practice.models import Therapist
 from practice.roles import staff_required
-from scheduling import calendar, services
+from scheduling import calendar, outcomes, services
 from scheduling.calendar_forms import CancelOnBehalfForm, SessionTimeForm, StaffBookingForm
 from scheduling.models import Appointment
 
@@ -85,19 +85,18 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     form = CancelOnBehalfForm(request.POST)
     if form.is_valid():
-        # Whose cancellation it is decides the policy: the client's may be late, the practice's
-        # never is. The booking service reads that from `by`.
-        asked_by_client = form.cleaned_data["requested_by"] == CancelOnBehalfForm.CLIENT
+        reason = form.cleaned_data["reason"]
         try:
-            cancelled = services.cancel_appointment(
-                appointment=appointment,
-                by=appointment.client if asked_by_client else request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except services.BookingError as error:
+            if form.cleaned_data["requested_by"] == CancelOnBehalfForm.CLIENT:
+                # The client's own cancellation: the cancellation window decides if it is late.
+                services.cancel_appointment(appointment=appointment, by=request.user, reason=reason)
+            else:
+                outcomes.cancel_by_practice(appointment=appointment, reason=reason)
+        except (services.BookingError, Appointment.ChangeRefused) as error:
             messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
-            messages.success(request, f"Recorded as “{cancelled.get_status_display()}”.")
+            appointment.refresh_from_db()
+            messages.success(request, f"Recorded as “{appointment.get_status_display()}”.")
         return redirect("scheduling:staff-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)
 

@@ -153,3 +153,14 @@ def test_outcomes_need_a_post(client, dana, earlier):
     for action in ("attended/", "no-show/", "cancel/"):
         assert client.get(base + action).status_code == 405
     assert client.post(base).status_code == 405
+
+
+def test_the_practice_can_cancel_a_session_that_has_started_and_it_is_still_no_fee(
+    client, dana, earlier
+):
+    client.force_login(dana)
+    client.post(f"/scheduling/calendar/appointments/{earlier.pk}/cancel/", {"reason": "Power cut"})
+    earlier.refresh_from_db()
+    assert earlier.status == "practice_cancelled"
+    page = client.get(f"/scheduling/calendar/appointments/{earlier.pk}/").content.decode()
+    assert "Cancelled by the practice" in page and "Power cut" in page

@@ -161,11 +161,13 @@ def test_if_a_date_is_taken_after_the_preview_nothing_is_booked_and_the_new_plan
 
 def test_a_race_inside_the_booking_rolls_the_whole_series_back(dana, alice, bob, weekly):
     plan = series.plan_series(
+        client=alice,
         therapist=dana.therapist,
         session_type=weekly,
         first_day=FIRST_TUESDAY,
         at=time(10, 0),
         count=4,
+        by=dana,
     )
     # Someone books the third date between the plan and the booking.
     make_appointment(
@@ -184,11 +186,13 @@ def test_a_race_inside_the_booking_rolls_the_whole_series_back(dana, alice, bob,
 def test_a_time_the_clocks_skip_and_dates_in_the_past_are_listed_as_skipped(dana, alice, weekly):
     with time_machine.travel(datetime(2031, 3, 1, 12, 0, tzinfo=DENVER), tick=False):
         plan = series.plan_series(
+            client=alice,
             therapist=dana.therapist,
             session_type=weekly,
             first_day=date(2031, 2, 23),  # a Sunday, already past
             at=time(2, 30),
             count=3,
+            by=dana,
         )
     problems = [session.problem for session in plan.sessions]
     assert problems[0] == "This time has already passed."
@@ -266,3 +270,29 @@ def test_booking_series_is_for_therapists(client, alice, sam):
     for person in (alice, sam):
         client.force_login(person)
         assert client.get(URL).status_code == 403
+
+
+def test_the_preview_asks_the_booking_service_and_shows_its_reason(
+    client, dana, alice, weekly, alices_first, monkeypatch
+):
+    # A client with consent documents to re-sign cannot be booked (consent app's answer).
+    from consent import status as consent_status
+
+    monkeypatch.setattr(consent_status, "may_book", lambda person: person != alice)
+    client.force_login(dana)
+    response = client.post(URL, series_form(alice, weekly, count=2, preview="1"))
+    plan = response.context["plan"]
+    assert not plan.bookable and all(session.problem for session in plan.sessions)
+    assert "Book 2 sessions" not in response.content.decode()
+
+
+def test_the_preview_writes_nothing_not_even_messages(
+    client, dana, alice, weekly, alices_first, django_capture_on_commit_callbacks
+):
+    from practice.models import OutboundMessage
+
+    client.force_login(dana)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(URL, series_form(alice, weekly, count=8, preview="1"))
+    assert Appointment.objects.count() == 1
+    assert not OutboundMessage.objects.exists() and callbacks == []

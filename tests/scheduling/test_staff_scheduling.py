@@ -209,3 +209,16 @@ def test_the_staff_dashboard_links_to_the_calendars(client, sam):
     client.force_login(sam)
     page = client.get("/staff/").content.decode()
     assert "/scheduling/staff/calendar/" in page and "/scheduling/staff/book/" in page
+
+
+def test_a_client_cancelling_through_staff_inside_the_window_is_late(client, sam, booked):
+    with time_machine.travel(booked.starts_at - timedelta(hours=3), tick=False):
+        client.force_login(sam)
+        response = client.post(
+            f"/scheduling/staff/appointments/{booked.pk}/cancel/",
+            {"requested_by": "client", "reason": "Client phoned: car trouble"},
+            follow=True,
+        )
+    booked.refresh_from_db()
+    assert booked.status == "late_cancelled"
+    assert "Recorded as “Late cancellation”." in response.content.decode()
