@@ -13,6 +13,7 @@ from tests.factories import (
     make_session_type,
     make_staff,
     make_therapist,
+    open_around_the_clock,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,6 +78,7 @@ def test_the_therapists_other_calendar_pages_are_accessible_on_a_phone(
     dana = make_therapist(email="dana@example.org", first_name="Dana", last_name="Whitfield")
     alice = make_client(email="alice@example.org", first_name="Alice")
     session_that_started_today(dana, alice)
+    open_around_the_clock(dana)
     log_in(page, live_server, "dana@example.org")
     assert_accessible(page)
 

@@ -12,7 +12,7 @@ import time_machine
 
 from scheduling import series, services
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type
+from tests.factories import make_appointment, make_client, make_session_type, open_around_the_clock
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -26,6 +26,11 @@ URL = "/scheduling/calendar/book/"
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _dana_is_always_open(dana):
+    open_around_the_clock(dana.therapist)
 
 
 @pytest.fixture

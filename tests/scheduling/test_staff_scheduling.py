@@ -7,7 +7,12 @@ import pytest
 import time_machine
 
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_session_type, make_therapist
+from tests.factories import (
+    make_appointment,
+    make_session_type,
+    make_therapist,
+    open_around_the_clock,
+)
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -20,6 +25,11 @@ BOOK = "/scheduling/staff/book/"
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _dana_is_always_open(dana):
+    open_around_the_clock(dana.therapist)
 
 
 @pytest.fixture
@@ -57,6 +67,7 @@ def test_staff_book_a_session_for_a_client_at_the_therapists_local_time(
         time_zone="America/Phoenix",
     )
     first_session.therapists.add(daniel)
+    open_around_the_clock(daniel)
     client.force_login(sam)
 
     response = client.post(BOOK, booking(alice, daniel, first_session))
