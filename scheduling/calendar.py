@@ -93,6 +93,7 @@ def calendar_page(*, therapist: Therapist, view: str, first_day: date) -> Calend
     appointments = list(
         Appointment.objects.filter(therapist=therapist)
         .occupying()
+        .exclude(status=Appointment.Status.HELD, held_until__lte=timezone.now())  # expired
         .starting_between(
             local_midnight(first_day, zone), local_midnight(first_day + timedelta(days=span), zone)
         )
