@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from practice.models import Therapist
@@ -123,7 +123,10 @@ def staff_book(request: HttpRequest) -> HttpResponse:
 
 
 def _explain(form: forms.Form, error: services.BookingError, therapist: Therapist) -> None:
-    """Put the booking error beside the time, with the nearest open times when there are some."""
-    nearest = getattr(error, "nearest", [])
-    times = ", ".join(f"{t.astimezone(therapist.zone):%a %d %b %H:%M}" for t in nearest[:3])
+    """Put a refused time beside the time field, with the nearest open times when known."""
+    if not isinstance(error, services.SlotUnavailable):
+        form.add_error(None, str(error))  # about the client or the session, not the time
+        return
+    local = [t.astimezone(therapist.zone) for t in error.nearest[:3]]
+    times = "; ".join(dateformat.format(t, "D j M, g:i A") for t in local)
     form.add_error("at", f"{error} Nearest open times: {times}." if times else str(error))
