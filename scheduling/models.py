@@ -1,5 +1,5 @@
-from datetime import timedelta
-from typing import Self
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from scheduling.db import TsTzRange
 from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
+
+if TYPE_CHECKING:
+    from practice.models import User
 
 
 class SessionType(models.Model):
@@ -46,6 +49,24 @@ class SessionType(models.Model):
 
 
 class AppointmentQuerySet(models.QuerySet):
+    def managed_by(self, user: "User") -> Self:
+        """What a member of the practice runs: a therapist their own sessions, staff everyone's."""
+        if user.is_practice_staff:
+            return self.all()
+        if user.is_therapist:
+            return self.filter(therapist__user=user)
+        return self.none()
+
+    def starting_between(self, start: datetime, end: datetime) -> Self:
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def overlapping(self, start: datetime, end: datetime) -> Self:
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def with_people(self) -> Self:
+        """Load the client, session type and therapist a calendar row shows, in the same query."""
+        return self.select_related("client", "session_type", "therapist")
+
     def occupying(self) -> Self:
         """Appointments that take up the therapist's time (what the constraint covers)."""
         return self.filter(status__in=Appointment.OCCUPYING)
@@ -114,6 +135,59 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.therapist} at {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    # Outcomes the therapist records --------------------------------------------------------
+
+    class ChangeRefused(Exception):
+        """The outcome or cancellation cannot be recorded; str(error) says why in plain words."""
+
+    OUTCOME_FROM = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def may_record_outcome(self) -> bool:
+        return self.status in self.OUTCOME_FROM and self.has_started
+
+    @property
+    def may_be_cancelled(self) -> bool:
+        return self.status == self.Status.BOOKED
+
+    def mark_attended(self) -> None:
+        """Record that the client came. A no-show recorded by mistake can be corrected."""
+        self._record_outcome(self.Status.ATTENDED)
+
+    def mark_no_show(self) -> None:
+        """Record that the client did not come (not a cancellation: the time was kept for them)."""
+        self._record_outcome(self.Status.NO_SHOW)
+
+    def _record_outcome(self, status: str) -> None:
+        # A conditional UPDATE, so a session cancelled in another tab meanwhile stays cancelled.
+        recorded = Appointment.objects.filter(
+            pk=self.pk, status__in=self.OUTCOME_FROM, starts_at__lte=timezone.now()
+        ).update(status=status)
+        self.refresh_from_db(fields=["status"])
+        if not recorded:
+            if self.status not in self.OUTCOME_FROM:
+                shown = self.get_status_display().lower()
+                raise self.ChangeRefused(f"This session is {shown}; nothing to record.")
+            raise self.ChangeRefused(
+                "This session has not started yet. You can record what happened once it has."
+            )
+
+    def cancel_by_practice(self, *, reason: str) -> None:
+        """Record that the practice cancelled the session: never a fee, whenever it happens."""
+        cancelled = Appointment.objects.filter(pk=self.pk, status=self.Status.BOOKED).update(
+            status=self.Status.PRACTICE_CANCELLED,
+            cancelled_at=timezone.now(),
+            cancellation_reason=reason[:200],
+        )
+        self.refresh_from_db(fields=["status", "cancelled_at", "cancellation_reason"])
+        if not cancelled:
+            shown = self.get_status_display().lower()
+            raise self.ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
 
 
 # Availability -------------------------------------------------------------------------------
@@ -285,3 +359,6 @@ class BookingRules(models.Model):
             errors.setdefault(field or NON_FIELD_ERRORS, []).append(problem)
         if errors:
             raise ValidationError(errors)
+
+
+from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)

@@ -6,6 +6,8 @@ app_name = "scheduling"
 
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
+    # The therapist's calendar pages, the private feed and staff booking on behalf.
+    path("", include("scheduling.calendar_urls")),
 ]
 
 urlpatterns += [path("", include("scheduling.booking_urls"))]

@@ -1,9 +1,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from practice.roles import therapist_required
+from scheduling.calendar import calendar_page, chosen_view
 
 
 @therapist_required
+@require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    return render(request, "scheduling/calendar.html")
+    """A week (or a day) of the therapist's sessions in their own zone; their home page."""
+    therapist = request.user.therapist
+    today = timezone.now().astimezone(therapist.zone).date()
+    view, first_day = chosen_view(request.GET, today=today)
+    page = calendar_page(therapist=therapist, view=view, first_day=first_day)
+    return render(request, "scheduling/calendar.html", {"calendar": page})

@@ -1,6 +1,6 @@
 """Small helpers that make the people and things tests need, with fixed defaults."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 
@@ -237,6 +237,8 @@ def make_intake(
         ]
     )
     return submission
+
+
 def make_weekly_hours(
     *, therapist: Therapist, weekdays=range(7), start: str = "09:00", end: str = "17:00"
 ) -> list:
@@ -272,3 +274,43 @@ def make_booking_rules(
         buffer=buffer,
         max_sessions_per_day=max_sessions_per_day,
     )
+
+
+# Calendar (therapist's side) -------------------------------------------------------------------
+
+
+def make_many_appointments(
+    *, therapist: Therapist, first_start: datetime, count: int, session_type: SessionType
+) -> list[Appointment]:
+    """`count` back-to-back sessions from `first_start`, spread over a few clients (bulk insert)."""
+    clients = [
+        make_client(email=f"many-{i}@example.org", first_name=f"Many{i}", pronouns="they/them")
+        for i in range(min(count, 10))
+    ]
+    return Appointment.objects.bulk_create(
+        Appointment(
+            therapist=therapist,
+            client=clients[i % len(clients)],
+            session_type=session_type,
+            starts_at=first_start + i * session_type.duration,
+            ends_at=first_start + (i + 1) * session_type.duration,
+            status=Appointment.Status.BOOKED,
+        )
+        for i in range(count)
+    )
+
+
+def open_around_the_clock(therapist: Therapist) -> None:
+    """Weekly hours 00:00-23:59 every day, once availability exists (the booking branch).
+
+    Sessions the practice books must still fall inside the therapist's hours; tests of the
+    calendar are about other things, so the therapist is simply always open.
+    """
+    try:
+        from scheduling.models import WeeklyAvailability  # type: ignore[attr-defined]
+    except ImportError:
+        return  # before the booking branch is merged, booking has no hours to respect
+    for weekday in range(7):
+        WeeklyAvailability.objects.create(
+            therapist=therapist, weekday=weekday, start=time(0, 0), end=time(23, 59)
+        )

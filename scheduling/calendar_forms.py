@@ -1,0 +1,135 @@
+"""Forms of the therapist's calendar and of staff booking on a client's behalf.
+
+Times are entered as a date and a clock time in the therapist's own zone.
+"""
+
+from datetime import datetime
+
+from django import forms
+
+from practice.models import Therapist, User
+from scheduling.models import SessionType
+from scheduling.series import MAX_SESSIONS, local_instant
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        pronouns = f" ({obj.pronouns})" if obj.pronouns else ""
+        return f"{obj.display_name} {obj.last_name}".strip() + pronouns
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        label="Reason for cancelling",
+        help_text="Shown to staff, not sent to the client. No clinical details, please.",
+    )
+
+
+class SeriesForm(forms.Form):
+    """A follow-up (one session) or a weekly series for one of the therapist's clients."""
+
+    client = ClientChoiceField(queryset=User.objects.none(), empty_label="Choose a client")
+    session_type = forms.ModelChoiceField(
+        queryset=SessionType.objects.none(), empty_label="Choose a session type"
+    )
+    first_date = forms.DateField(
+        label="Date of the first session", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    count = forms.IntegerField(
+        label="Number of weekly sessions",
+        min_value=1,
+        max_value=MAX_SESSIONS,
+        initial=1,
+        help_text=f"1 books a single follow-up; up to {MAX_SESSIONS} repeat it every week.",
+    )
+
+    def __init__(self, *args, therapist: Therapist, clients, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["session_type"].queryset = therapist.session_types.all()
+        self.fields[
+            "at"
+        ].help_text = f"In your time zone ({therapist.time_zone.replace('_', ' ')})."
+
+
+class SessionTimeForm(forms.Form):
+    """A date and a clock time in the therapist's zone, turned into one instant."""
+
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, therapist: Therapist | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.therapist = therapist
+
+    def therapist_for_time(self) -> Therapist | None:
+        return self.therapist
+
+    def clean(self) -> dict:
+        data = super().clean()
+        therapist = self.therapist_for_time()
+        if therapist and data.get("day") and data.get("at"):
+            starts_at = local_instant(data["day"], data["at"], therapist.zone)
+            if starts_at is None:
+                self.add_error("at", "The clocks change that night: this time does not exist.")
+            else:
+                data["starts_at"] = starts_at
+        return data
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.cleaned_data["starts_at"]
+
+
+class StaffBookingForm(SessionTimeForm):
+    """Staff book a session for a client with any therapist who offers the session type."""
+
+    field_order = ["client", "therapist", "session_type", "day", "at"]
+
+    client = ClientChoiceField(
+        queryset=User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(
+            "preferred_name", "first_name", "email"
+        ),
+        empty_label="Choose a client",
+    )
+    therapist = forms.ModelChoiceField(
+        queryset=Therapist.objects.listed(), empty_label="Choose a therapist"
+    )
+    session_type = forms.ModelChoiceField(
+        queryset=SessionType.objects.all(), empty_label="Choose a session type"
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].help_text = "In the therapist’s time zone."
+
+    def therapist_for_time(self) -> Therapist | None:
+        return self.cleaned_data.get("therapist")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        therapist, session_type = data.get("therapist"), data.get("session_type")
+        if (
+            therapist
+            and session_type
+            and not session_type.therapists.filter(pk=therapist.pk).exists()
+        ):
+            self.add_error("session_type", f"{therapist.first_name} does not offer this session.")
+        return data
+
+
+class CancelOnBehalfForm(CancelForm):
+    """Staff cancel either because the client asked or because the practice must."""
+
+    CLIENT, PRACTICE = "client", "practice"
+    requested_by = forms.ChoiceField(
+        label="Who is cancelling?",
+        choices=[
+            (CLIENT, "The client asked to cancel (the cancellation policy applies)"),
+            (PRACTICE, "The practice is cancelling (never a fee)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    field_order = ["requested_by", "reason"]

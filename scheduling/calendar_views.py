@@ -1,0 +1,199 @@
+"""The therapist's side: calendar, appointment outcomes, follow-ups and series, private feed."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from practice.roles import therapist_required
+from scheduling import calendar, outcomes, series, services
+from scheduling.calendar_forms import CancelForm, SeriesForm
+from scheduling.feed import feed_calendar
+from scheduling.models import Appointment, CalendarFeed
+
+
+@therapist_required
+@require_GET
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = calendar.get_appointment_for(request.user, pk)
+    return _render_detail(request, appointment)
+
+
+def _render_detail(
+    request: HttpRequest,
+    appointment: Appointment,
+    *,
+    cancel_form: CancelForm | None = None,
+    outcome_error: str = "",
+) -> HttpResponse:
+    context = {
+        "appointment": appointment,
+        "badges": calendar.badges_for(appointment),
+        "zone": appointment.therapist.zone,
+        "cancel_form": cancel_form or CancelForm(),
+        "outcome_error": outcome_error,
+    }
+    return render(request, "scheduling/appointment_detail.html", context)
+
+
+@therapist_required
+@require_POST
+def mark_attended(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_outcome(request, pk, Appointment.mark_attended, "Marked as attended.")
+
+
+@therapist_required
+@require_POST
+def mark_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_outcome(request, pk, Appointment.mark_no_show, "Marked as a no-show.")
+
+
+def _record_outcome(request: HttpRequest, pk: int, record, done: str) -> HttpResponse:
+    appointment = calendar.get_appointment_for(request.user, pk)
+    try:
+        record(appointment)
+    except Appointment.ChangeRefused as refused:
+        return _render_detail(request, appointment, outcome_error=str(refused))
+    messages.success(request, done)
+    return redirect("scheduling:calendar-appointment", pk=appointment.pk)
+
+
+@therapist_required
+@require_POST
+def cancel_by_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = calendar.get_appointment_for(request.user, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            outcomes.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
+        except Appointment.ChangeRefused as refused:
+            messages.error(request, str(refused))  # e.g. cancelled already, in another tab
+        else:
+            messages.success(request, "The session is cancelled. It is never charged.")
+        return redirect("scheduling:calendar-appointment", pk=appointment.pk)
+    return _render_detail(request, appointment, cancel_form=form)
+
+
+@therapist_required
+def book_series(request: HttpRequest) -> HttpResponse:
+    """Choose, then preview every date with what blocks it, then book the free ones."""
+    therapist = request.user.therapist
+    clients = series.clients_of(therapist)
+    initial = _series_initial(request)
+    form = SeriesForm(request.POST or None, initial=initial, therapist=therapist, clients=clients)
+    if not form.is_valid() or "edit" in request.POST:
+        return render(request, "scheduling/series_form.html", {"form": form})
+    data = form.cleaned_data
+    plan = _plan(request, data)
+    if "confirm" not in request.POST:
+        return _preview(request, form, plan)
+    problem = _stale(request, plan)
+    if not problem:
+        try:
+            booked = series.book_series(
+                plan=plan,
+                client=data["client"],
+                therapist=therapist,
+                session_type=data["session_type"],
+                by=request.user,
+            )
+        except services.BookingError as error:
+            plan, problem = _plan(request, data), f"{error} Nothing was booked. As it is now:"
+        else:
+            messages.success(request, f"Booked {len(booked)} session(s).")
+            day = booked[0].starts_at.astimezone(therapist.zone).date()
+            return redirect(f"{reverse('scheduling:calendar')}?date={day}")
+    return _preview(request, form, plan, problem)
+
+
+def _plan(request: HttpRequest, data: dict) -> series.SeriesPlan:
+    return series.plan_series(
+        client=data["client"],
+        therapist=request.user.therapist,
+        by=request.user,
+        session_type=data["session_type"],
+        first_day=data["first_date"],
+        at=data["at"],
+        count=data["count"],
+    )
+
+
+def _stale(request: HttpRequest, plan: series.SeriesPlan) -> str:
+    """Why the plan confirmed is not the plan shown, if it is not ("" when it is)."""
+    if request.POST.get("fingerprint") != plan.fingerprint:
+        return "Something changed since you looked, so nothing was booked. Please check again:"
+    if not plan.bookable:
+        return "None of these dates is free, so there is nothing to book."
+    return ""
+
+
+def _preview(
+    request: HttpRequest, form: SeriesForm, plan: series.SeriesPlan, problem: str = ""
+) -> HttpResponse:
+    context = {"form": form, "plan": plan, "problem": problem, "zone": request.user.therapist.zone}
+    return render(request, "scheduling/series_preview.html", context)
+
+
+def _series_initial(request: HttpRequest) -> dict:
+    """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later."""
+    try:
+        after = calendar.get_appointment_for(request.user, int(request.GET.get("after", "")))
+    except (ValueError, Http404):
+        return {"count": 1}
+    local = after.starts_at.astimezone(after.therapist.zone)
+    return {
+        "client": after.client_id,
+        "session_type": after.session_type_id,
+        "first_date": local.date() + timedelta(weeks=1),
+        "at": local.time().replace(second=0, microsecond=0),
+        "count": 1,
+    }
+
+
+# The private calendar feed ------------------------------------------------------------------
+
+
+@therapist_required
+@require_GET
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(therapist=request.user.therapist).first()
+    return render(request, "scheduling/feed_settings.html", {"feed": feed})
+
+
+@therapist_required
+@require_POST
+def feed_issue(request: HttpRequest) -> HttpResponse:
+    token = CalendarFeed.issue(request.user.therapist)
+    url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
+    feed = CalendarFeed.objects.get(therapist=request.user.therapist)
+    # The address is shown once, in this response, and never stored in the clear.
+    response = render(request, "scheduling/feed_settings.html", {"feed": feed, "feed_url": url})
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@therapist_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    if CalendarFeed.revoke(request.user.therapist):
+        messages.success(
+            request, "Your calendar feed is turned off. The old address shows nothing."
+        )
+    return redirect("scheduling:calendar-feed")
+
+
+@require_GET
+def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself: the token in the address is the only credential (calendar apps)."""
+    feed = CalendarFeed.objects.for_token(token)
+    if feed is None:
+        raise Http404
+    response = HttpResponse(feed_calendar(feed.therapist), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
