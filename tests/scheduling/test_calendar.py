@@ -193,8 +193,9 @@ def test_the_week_runs_the_same_queries_for_1_or_200_sessions(
     )
     assert Appointment.objects.count() == many
     client.force_login(dana)
-    # session, user, therapist profile, practice settings, appointments with people
-    with django_assert_num_queries(5):
+    # session, user, therapist profile, practice settings, appointments with people,
+    # then one query for missing intakes and two for missing consent (the badges)
+    with django_assert_num_queries(8):
         response = client.get("/scheduling/calendar/")
     assert response.content.decode().count("calendar-entry--booked") == many
 
@@ -259,6 +260,7 @@ def test_the_staff_calendar_runs_the_same_queries_for_1_or_200_sessions(
         session_type=short,
     )
     client.force_login(sam)
-    # session, user, therapists to pick from, practice settings, appointments with people
-    with django_assert_num_queries(5):
+    # session, user, therapists to pick from, practice settings, appointments with people,
+    # then the intake and consent badges (one query and two)
+    with django_assert_num_queries(8):
         client.get(f"/scheduling/staff/calendar/?therapist={dana.therapist.pk}")
