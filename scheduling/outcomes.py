@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from practice import outbox
+from scheduling import reminders
 from scheduling.models import Appointment
 
 
@@ -13,19 +13,7 @@ def cancel_by_practice(*, appointment: Appointment, reason: str) -> Appointment:
     """
     with transaction.atomic():
         appointment.cancel_by_practice(reason=reason)
-        _cancel_messages(appointment, reason=reason)
-    return appointment
-
-
-def _cancel_messages(appointment: Appointment, *, reason: str) -> None:
-    # scheduling/reminders.py arrives with the booking and reminders branches: its
-    # cancel_appointment_messages also writes the client's cancellation notice. Until it is
-    # merged, pending messages are stopped directly. (After the merge, import it plainly.)
-    try:
-        from scheduling import reminders
-    except ImportError:
-        outbox.cancel_pending_messages(appointment, reason=f"cancelled by the practice: {reason}")
-    else:
         reminders.cancel_appointment_messages(
             appointment, reason=f"cancelled by the practice: {reason}"
         )
+    return appointment
