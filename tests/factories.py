@@ -99,3 +99,33 @@ def make_appointment(
         ends_at=starts_at + session_type.duration,
         status=status,
     )
+
+
+def make_message(
+    *,
+    to: str = "alice@example.org",
+    recipient: User | None = None,
+    template: str = "invitation",
+    due_at: datetime | None = None,
+    key: str | None = None,
+    channel: str = "email",
+    status: str = "scheduled",
+    about=None,
+):
+    """An outbox row written directly (its rendering is not the point of the test)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from practice.models import OutboundMessage
+
+    return OutboundMessage.objects.create(
+        key=key or f"test:{OutboundMessage.objects.count()}:{to}:{template}",
+        to=to,
+        recipient=recipient,
+        template=template,
+        channel=channel,
+        status=status,
+        due_at=due_at or timezone.now(),
+        about_type=ContentType.objects.get_for_model(about) if about else None,
+        about_id=about.pk if about else None,
+    )

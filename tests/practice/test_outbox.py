@@ -76,26 +76,6 @@ def test_cancelled_messages_are_never_sent(dana):
     assert mail.outbox == []
 
 
-class DisconnectingBackend(BaseEmailBackend):
-    """An e-mail provider that hangs up on every message."""
-
-    def send_messages(self, email_messages):
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-def test_a_transient_failure_is_retried_later_and_then_fails_for_good(settings):
-    settings.MAILERS = {"default": {"BACKEND": "tests.practice.test_outbox.DisconnectingBackend"}}
-    nia = invite_person(email="nia@example.org", first_name="Nia", last_name="Cole", role="staff")
-    invite = OutboundMessage.objects.get(recipient=nia)
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
-        OutboundMessage.objects.filter(pk=invite.pk).update(due_at=timezone.now())
-        assert outbox.send_message(invite.pk) is False
-        invite.refresh_from_db()
-        assert invite.attempts == attempt
-    assert invite.status == Status.FAILED
-    assert "SMTPServerDisconnected" in invite.status_reason
-
-
 def test_the_dispatcher_hands_over_only_due_messages(django_capture_on_commit_callbacks):
     nia = invite_person(email="nia@example.org", first_name="Nia", last_name="Cole", role="staff")
     due = OutboundMessage.objects.get(recipient=nia)
