@@ -1,8 +1,5 @@
-import smtplib
-
 import pytest
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from practice import outbox
