@@ -59,6 +59,9 @@ def schedule_message(
     if about is not None:
         message.about_type = ContentType.objects.get_for_model(about)
         message.about_id = about.pk
+    due_now = message.due_at <= timezone.now()
+    if due_now:
+        message.dispatched_at = timezone.now()  # handed over on commit, not by the dispatcher
     try:
         with transaction.atomic():
             message.save()
@@ -66,7 +69,7 @@ def schedule_message(
         if OutboundMessage.objects.filter(key=key).exists():
             return None
         raise
-    if message.due_at <= timezone.now():
+    if due_now:
         _enqueue_on_commit([message.pk])
     return message
 
@@ -204,7 +207,7 @@ def resend_message(message_id: int, *, by: User) -> bool:
         status=Status.SCHEDULED,
         due_at=timezone.now(),
         attempts=0,
-        dispatched_at=None,
+        dispatched_at=timezone.now(),
         claimed_at=None,
         status_reason=f"resent by {by.display_name}"[:200],
     )

@@ -58,7 +58,9 @@ def test_staff_resend_a_failed_message_and_a_double_submit_sends_it_once(
         first = client.post(f"/staff/messages/{message.pk}/resend/")
         second = client.post(f"/staff/messages/{message.pk}/resend/", follow=True)
     assert first.status_code == 302 and first.url == "/staff/messages/"
-    assert f"Message #{message.pk} was not sent again: it is scheduled now." in second.content.decode()
+    assert (
+        f"Message #{message.pk} was not sent again: it is scheduled now." in second.content.decode()
+    )
     message.refresh_from_db()
     assert message.status == Status.SENT and message.status_reason == "resent by Sam"
     assert [email.to for email in mail.outbox] == [[invited_nia.email]]
