@@ -181,6 +181,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": _broker_dir,
         "data_folder_out": _broker_dir,
         "processed_folder": _broker_dir,
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
         "polling_interval": 0.1,
     }

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from practice import demo
+from scheduling import demo_reminders
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         logins = demo.seed()
+        demo_reminders.seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")
