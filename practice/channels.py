@@ -11,6 +11,7 @@ import smtplib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -33,6 +34,14 @@ class DeliveryFailed(Exception):
 
 class DeliverySkipped(Exception):
     """The message should not go out any more (its reason is the exception's text)."""
+
+
+class DeliveryDeferred(Exception):
+    """The message should go out later, at `until` (at night for the client, say)."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
 
 
 @dataclass(frozen=True)

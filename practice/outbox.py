@@ -118,6 +118,9 @@ def send_message(message_id: int) -> bool:
         rendered = channels.render(message)
     except channels.DeliverySkipped as skipped:
         return _finish(message, status=Status.SKIPPED, reason=str(skipped))
+    except channels.DeliveryDeferred as deferred:
+        _defer(message, until=deferred.until, reason=str(deferred))
+        return False
     except channels.DeliveryFailed as failed:
         return _finish(message, status=Status.FAILED, reason=str(failed))
     except Exception as error:
@@ -251,6 +254,17 @@ def _release_for_retry(message: OutboundMessage, *, reason: str) -> None:
         due_at=timezone.now() + backoff,
         dispatched_at=None,
         status_reason=f"will try again: {reason}"[:200],
+    )
+
+
+def _defer(message: OutboundMessage, *, until: datetime, reason: str) -> None:
+    # Not an attempt: nothing was tried.
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.SCHEDULED,
+        due_at=until,
+        attempts=models.F("attempts") - 1,
+        dispatched_at=None,
+        status_reason=reason[:200],
     )
 
 

@@ -31,6 +31,9 @@ AGENDA_TIME = time(18, 0)
 # A reminder moved out of the night goes out this long before sending hours end, so a retry
 # after a brief provider hiccup still lands inside them.
 SENDING_HOURS_MARGIN = timedelta(minutes=15)
+# A reminder held back by the night goes out when sending hours open if the session is at
+# least this far off then; otherwise it is skipped (the client is about to come anyway).
+LATEST_MORNING_REMINDER = timedelta(hours=1)
 EMAIL = OutboundMessage.Channel.EMAIL
 SMS = OutboundMessage.Channel.SMS
 
@@ -245,6 +248,7 @@ def confirmation_context(message: OutboundMessage) -> dict:
 @channels.context_builder("appointment_reminder")
 def reminder_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
+    _require_sending_hours(appointment)
     return appointment_facts(appointment, appointment.client)
 
 
@@ -259,6 +263,7 @@ def intake_nudge_context(message: OutboundMessage) -> dict:
     )
     if not (missing_intake or missing_consent):
         raise channels.DeliverySkipped("intake and consent are complete")
+    _require_sending_hours(appointment)
     return {
         **appointment_facts(appointment, client),
         "missing_intake": missing_intake,
@@ -363,6 +368,20 @@ def _upcoming_appointment(message: OutboundMessage) -> Appointment:
     return appointment
 
 
+def _require_sending_hours(appointment: Appointment) -> None:
+    """A reminder that falls due late (after an outage, say) still never goes out at night."""
+    practice = PracticeSettings.load()
+    zone = appointment.client.zone
+    local = timezone.now().astimezone(zone)
+    if practice.sending_hours_start <= local.time() <= practice.sending_hours_end:
+        return
+    day = local.date() + timedelta(days=local.time() > practice.sending_hours_end)
+    opens = earliest_instant(datetime.combine(day, practice.sending_hours_start), zone)
+    if opens >= appointment.starts_at - LATEST_MORNING_REMINDER:
+        raise channels.DeliverySkipped("it was night for the client until too close to the session")
+    raise channels.DeliveryDeferred("waiting for the client's sending hours", until=opens)
+
+
 def _require_channel(message: OutboundMessage, client: User) -> None:
     # Consent to Contact is read at send time: withdrawing it stops the very next message.
     if message.channel not in consent_status.allowed_channels(client):
@@ -377,14 +396,38 @@ def _require_channel(message: OutboundMessage, client: User) -> None:
 def appointment_facts(appointment: Appointment, client: User) -> dict:
     """All an appointment message may say: when, with whom, how, and where to look."""
     local = appointment.starts_at.astimezone(client.zone)
+    practice = PracticeSettings.load()
     return {
         "client_name": client.display_name,
         "therapist_first_name": appointment.therapist.first_name,
         "when": format_when(local),
         "when_short": f"{local:%a %b} {local.day}, {format_time(local)}",
         "telehealth": appointment.session_type.is_telehealth,
+        "address": practice.address,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
+        "manage_url": _manage_url(appointment),
+        "cancellation_window": describe_duration(practice.cancellation_window),
     }
+
+
+def _manage_url(appointment: Appointment) -> str:
+    # The signed cancel-or-move link arrives with the booking branch (scheduling/links.py).
+    # Until both are merged the messages point to the portal only. (After it, import plainly.)
+    try:
+        from scheduling.links import manage_url
+    except ImportError:
+        return ""
+    return manage_url(appointment)
+
+
+def describe_duration(duration: timedelta) -> str:
+    """24 hours, 2 days, 30 minutes: as a person would say it."""
+    seconds = int(duration.total_seconds())
+    for unit, size, least in (("day", 86400, 2 * 86400), ("hour", 3600, 3600), ("minute", 60, 60)):
+        if seconds >= least and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{max(seconds // 60, 0)} minutes"
 
 
 def format_when(local: datetime) -> str:

@@ -110,7 +110,8 @@ def test_the_confirmation_says_when_in_the_clients_zone_and_brings_a_calendar_fi
     [email] = mail.outbox
     assert email.to == ["alice@example.org"]
     assert email.subject == "Your appointment on Thursday, January 10 at 12:00 PM EST"
-    assert "with Dana is booked for Thursday, January 10 at 12:00 PM EST, in person" in email.body
+    assert "with Dana is booked for Thursday, January 10 at 12:00 PM EST." in email.body
+    assert "We will meet at our office" in email.body
     assert "http://127.0.0.1:8000/portal/" in email.body
     [(filename, content, mimetype)] = email.attachments
     assert (filename, mimetype) == ("appointment.ics", "text/calendar")
@@ -474,3 +475,37 @@ def test_no_agenda_for_a_day_without_sessions_and_none_written_after_hours(dana)
     agenda = OutboundMessage.objects.get(template="therapist_agenda")
     assert (agenda.status, agenda.status_reason) == (Status.SKIPPED, "no sessions that day")
     assert mail.outbox == []
+
+
+def test_a_reminder_that_falls_due_late_at_night_waits_for_the_morning(texting_alice, dana):
+    afternoon = book(
+        client=texting_alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 14),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    early = book(
+        client=texting_alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 8, 30),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    late = [rows(afternoon)["reminder-24h:sms"], rows(early)["reminder-24h:sms"]]
+    for message in late:  # as if the broker had been down all evening
+        message.due_at = at(2030, 1, 9, 20)
+        message.save()
+    send_due(at(2030, 1, 9, 23, 30))
+    waiting, skipped = (OutboundMessage.objects.get(pk=message.pk) for message in late)
+    assert (waiting.status, waiting.due_at, waiting.attempts) == (
+        Status.SCHEDULED,
+        at(2030, 1, 10, 8),
+        0,
+    )
+    assert waiting.status_reason == "waiting for the client's sending hours"
+    assert (skipped.status, skipped.status_reason) == (
+        Status.SKIPPED,
+        "it was night for the client until too close to the session",
+    )
+    send_due(at(2030, 1, 10, 8, 1))
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SENT
