@@ -7,10 +7,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
 app = Celery("practice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.beat_schedule = {
-    "dispatch-due-messages": {
-        "task": "practice.tasks.dispatch_due_messages_task",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-}
+
+
+@app.on_after_finalize.connect
+def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    interval = settings.OUTBOX_DISPATCH_INTERVAL
+    sender.conf.beat_schedule = {
+        "dispatch-due-messages": {
+            "task": "practice.tasks.dispatch_due_messages_task",
+            "schedule": interval,
+            # A run that waited longer than its interval is dropped: the next one does its work.
+            "options": {"expires": max(1.0, interval - 1)},
+        },
+        # Writes each therapist's 18:00 agenda row for the day (idempotent: a unique key).
+        "schedule-therapist-agendas": {
+            "task": "practice.tasks.schedule_therapist_agendas_task",
+            "schedule": 15 * 60.0,
+            "options": {"expires": 14 * 60.0},
+        },
+    }

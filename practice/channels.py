@@ -1,14 +1,23 @@
 """How a message reaches a person: e-mail through Django's backends, texts through a backend
 chosen in settings. Rendering happens here, at send time, so a message always shows the
-current state of what it is about."""
+current state of what it is about.
+
+Sending is split in two so the outbox can tell outcomes apart: render() may say "skip" or
+"this can never be sent" before anything leaves; transmit() hands the message to the
+provider and says "not now, try again" only when the provider certainly did not take it.
+"""
 
 import smtplib
-import socket
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import make_msgid
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
@@ -16,11 +25,23 @@ from practice.models import OutboundMessage, PracticeSettings
 
 
 class TransientDeliveryError(Exception):
-    """The provider could not take the message now; trying again later may work."""
+    """The provider certainly did not take the message now; trying again later may work."""
+
+
+class DeliveryFailed(Exception):
+    """The message can never be sent as it is (a refused address, a text too long)."""
 
 
 class DeliverySkipped(Exception):
     """The message should not go out any more (its reason is the exception's text)."""
+
+
+class DeliveryDeferred(Exception):
+    """The message should go out later, at `until` (at night for the client, say)."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -31,18 +52,18 @@ class Rendered:
     attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
-TRANSIENT_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    socket.timeout,
-    ConnectionError,
-    smtplib.SMTPDataError,
-    smtplib.SMTPHeloError,
-)
-
-
 ContextBuilder = Callable[[OutboundMessage], dict]
 _context_builders: dict[str, ContextBuilder] = {}
+
+SMS_SEGMENT = 160
+# GSM 03.38: the basic set costs one of the 160 characters, the extension set two. Anything
+# else turns the whole text into UCS-2 with 70 characters a segment, so it is replaced.
+GSM_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION = "^{}\\[~]|€"
+SMS_REPLACEMENTS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
 def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
@@ -72,8 +93,9 @@ def render(message: OutboundMessage) -> Rendered:
     attachments = tuple(context.pop("attachments", ()))
     base = f"emails/{message.template}"
     if message.channel == OutboundMessage.Channel.SMS:
-        text = render_to_string(f"{base}.sms.txt", context).strip()
-        return Rendered(subject="", text=text, html=None)
+        body = render_to_string(f"{base}.sms.txt", context)
+        stop = render_to_string("emails/_sms_stop.txt", context)
+        return Rendered(subject="", text=sms_text(body, stop=stop), html=None)
     return Rendered(
         subject=" ".join(render_to_string(f"{base}.subject.txt", context).split()),
         text=render_to_string(f"{base}.txt", context),
@@ -82,29 +104,77 @@ def render(message: OutboundMessage) -> Rendered:
     )
 
 
-def deliver(message: OutboundMessage) -> str:
-    """Send a rendered message; return the provider's id for it."""
-    rendered = render(message)
+def sms_text(body: str, *, stop: str) -> str:
+    """One GSM-7 segment that ends with how to stop texts, or DeliveryFailed."""
+    text = f"{' '.join(body.split())} {' '.join(stop.split())}".translate(SMS_REPLACEMENTS)
+    text = "".join(_gsm_character(character) for character in text)
+    if sms_length(text) > SMS_SEGMENT:
+        raise DeliveryFailed(f"the text is {sms_length(text)} characters, more than one segment")
+    return text
+
+
+def sms_length(text: str) -> int:
+    return sum(2 if character in GSM_EXTENSION else 1 for character in text)
+
+
+def _gsm_character(character: str) -> str:
+    if character in GSM_BASIC or character in GSM_EXTENSION:
+        return character
+    plain = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
+    return plain if plain and all(c in GSM_BASIC for c in plain) else "?"
+
+
+def transmit(message: OutboundMessage, rendered: Rendered) -> str:
+    """Hand a rendered message to its provider; return the provider's id for it."""
     if message.channel == OutboundMessage.Channel.SMS:
         return import_string(settings.SMS_BACKEND)().send(to=message.to, body=rendered.text)
     return send_email(message, rendered)
 
 
+def deliver(message: OutboundMessage) -> str:
+    """Render and send a message; return the provider's id for it."""
+    return transmit(message, render(message))
+
+
 def send_email(message: OutboundMessage, rendered: Rendered) -> str:
+    message_id = make_msgid(domain=str(DNS_NAME))
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         to=[message.to],
-        headers={"X-Practice-Message": message.key},
+        headers={"X-Practice-Message": message.key, "Message-ID": message_id},
     )
-    message_id = email.message()["Message-ID"]
-    email.extra_headers["Message-ID"] = message_id
     if rendered.html:
         email.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:
         email.attach(*attachment)
+    connection = mail.mailers.default
     try:
-        email.send()
-    except TRANSIENT_ERRORS as error:
-        raise TransientDeliveryError(type(error).__name__) from error
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        # Nothing was handed over yet: safe to try again.
+        raise TransientDeliveryError(f"could not reach the mail server ({_name(error)})") from error
+    try:
+        connection.send_messages([email])
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        _raise_for_reply(min(codes, default=550), error)
+    except (smtplib.SMTPResponseException, smtplib.SMTPSenderRefused) as error:
+        _raise_for_reply(error.smtp_code, error)
+    # Any other error (the connection dropped after the data went out, a timeout) leaves us
+    # not knowing whether the server took the message: it propagates and the row stays
+    # "sending", which staff see as unknown. A person decides; nothing resends it by itself.
+    finally:
+        connection.close()
     return message_id
+
+
+def _raise_for_reply(code: int, error: Exception) -> None:
+    # A 4xx reply is the server saying "not now": it did not take the message.
+    if 400 <= code < 500:
+        raise TransientDeliveryError(f"the mail server said try later ({code})") from error
+    raise DeliveryFailed(f"the mail server refused the message ({code})") from error
+
+
+def _name(error: Exception) -> str:
+    return type(error).__name__

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Self
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -7,7 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +58,9 @@ class User(AbstractUser):
     pronouns = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(
         max_length=64, default="America/Denver", validators=[validate_time_zone]
+    )
+    mobile_phone = models.CharField(
+        max_length=20, blank=True, help_text="For text reminders, if the client allows them."
     )
 
     USERNAME_FIELD = "email"
@@ -185,11 +188,36 @@ class PracticeSettings(models.Model):
         default=timedelta(hours=24),
         help_text="Cancelling closer to the session than this counts as a late cancellation.",
     )
+    email_reminder_offset = models.DurationField(
+        default=timedelta(hours=48),
+        help_text="How long before a session the e-mail reminder goes out (e.g. 2 days).",
+    )
+    sms_reminder_offset = models.DurationField(
+        default=timedelta(hours=24),
+        help_text="How long before a session the text reminder goes out (if texts are allowed).",
+    )
+    sending_hours_start = models.TimeField(
+        default=time(8, 0),
+        help_text="Reminders go out between these hours in the client's own time zone.",
+    )
+    sending_hours_end = models.TimeField(
+        default=time(21, 0),
+        help_text="A reminder that would fall later is sent earlier, never at night.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "practice settings"
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="practice_settings_single_row")
+            models.CheckConstraint(condition=Q(pk=1), name="practice_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(sending_hours_end__gt=F("sending_hours_start")),
+                name="practice_settings_sending_hours_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(email_reminder_offset__gt=timedelta(0))
+                & Q(sms_reminder_offset__gt=timedelta(0)),
+                name="practice_settings_reminders_before_sessions",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +226,17 @@ class PracticeSettings(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        start, end = self.sending_hours_start, self.sending_hours_end
+        if start and end and (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < 60:
+            raise ValidationError(
+                {"sending_hours_end": "Sending hours must end at least an hour after they start."}
+            )
+        for field in ("email_reminder_offset", "sms_reminder_offset"):
+            offset = getattr(self, field)
+            if offset is not None and not timedelta(hours=1) <= offset <= timedelta(days=14):
+                raise ValidationError({field: "Choose between 1 hour and 14 days before."})
 
     @classmethod
     def load(cls) -> "PracticeSettings":
@@ -212,6 +251,21 @@ class PracticeSettings(models.Model):
 class OutboundMessageQuerySet(models.QuerySet):
     def due(self) -> Self:
         return self.filter(status=OutboundMessage.Status.SCHEDULED, due_at__lte=timezone.now())
+
+    def dispatchable(self, *, handed_over_before: datetime) -> Self:
+        """Due messages not handed to a worker recently (a lost task is handed over again)."""
+        return self.due().filter(
+            Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=handed_over_before)
+        )
+
+    def stuck_sending(self, *, claimed_before: datetime) -> Self:
+        """Messages a worker claimed and never finished: they may or may not have gone out."""
+        return self.filter(status=OutboundMessage.Status.SENDING, claimed_at__lt=claimed_before)
+
+    def needing_attention(self) -> Self:
+        return self.filter(
+            status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
+        )
 
     def pending_for(self, obj: models.Model) -> Self:
         return self.filter(
@@ -235,6 +289,11 @@ class OutboundMessage(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
         SKIPPED = "skipped", "Skipped"
+        # A worker stopped between handing the message to the provider and recording the
+        # outcome. It is never resent by itself: a person checks and decides.
+        UNKNOWN = "unknown", "Unknown"
+
+    RESENDABLE = (Status.FAILED, Status.UNKNOWN)
 
     key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=8, choices=Channel, default=Channel.EMAIL)
@@ -253,6 +312,9 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the dispatcher last handed it to a worker."
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -267,7 +329,21 @@ class OutboundMessage(models.Model):
                 condition=Q(status="scheduled"),
             ),
             models.Index(fields=["about_type", "about_id"], name="outbound_about"),
+            models.Index(
+                fields=["claimed_at"],
+                name="outbound_sending_claimed",
+                condition=Q(status="sending"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.get_status_display()})"
+
+    @property
+    def label(self) -> str:
+        """What kind of message this is, for staff ("Appointment reminder")."""
+        return self.template.replace("_", " ").capitalize()
+
+    @property
+    def may_be_resent(self) -> bool:
+        return self.status in self.RESENDABLE

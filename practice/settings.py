@@ -203,11 +203,36 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 30
-CELERY_TASK_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = env.int("DJANGO_TASK_TIME_LIMIT", default=60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT // 2)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request never waits long on a broker that is down: publishing gives up quickly, the
+# message row stays in the database and the dispatcher hands it over later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Outbox: how often beat runs the dispatcher, how long a failed send waits before its next
+# try (doubling each time), when a handed-over message is handed over again (its task was
+# lost with the broker), and when a message claimed by a worker that never reported back is
+# shown to staff as "unknown" (longer than a task may run, so no live send is mistaken).
+OUTBOX_DISPATCH_INTERVAL = env.float("DJANGO_OUTBOX_DISPATCH_INTERVAL", default=60.0)
+OUTBOX_RETRY_BACKOFF = env.float("DJANGO_OUTBOX_RETRY_BACKOFF", default=30.0)
+OUTBOX_REDISPATCH_AFTER = env.float("DJANGO_OUTBOX_REDISPATCH_AFTER", default=300.0)
+OUTBOX_UNKNOWN_AFTER = env.float("DJANGO_OUTBOX_UNKNOWN_AFTER", default=300.0)
+if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "DJANGO_OUTBOX_UNKNOWN_AFTER must be longer than DJANGO_TASK_TIME_LIMIT, or a message "
+        "still being sent could be shown as unknown."
+    )
 
 # Logging: no client data goes to logs, so nothing here formats request bodies.
 LOGGING = {

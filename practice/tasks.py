@@ -1,9 +1,11 @@
+"""Celery tasks: thin, ids only, safe to run twice (the outbox row decides what happens)."""
+
 from celery import shared_task
 
 from practice import outbox
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, acks_late=True)
 def send_message_task(message_id: int) -> None:
     outbox.send_message(message_id)
 
@@ -11,3 +13,10 @@ def send_message_task(message_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_due_messages_task() -> None:
     outbox.dispatch_due_messages()
+
+
+@shared_task(ignore_result=True)
+def schedule_therapist_agendas_task() -> None:
+    from scheduling import reminders
+
+    reminders.schedule_therapist_agendas()

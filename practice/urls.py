@@ -26,6 +26,7 @@ practice_patterns = [
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/invite/", views.invite, name="invite"),
     path("staff/messages/", views.message_list, name="message-list"),
+    path("staff/messages/<int:pk>/resend/", views.message_resend, name="message-resend"),
 ]
 
 urlpatterns = [

@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from practice import services
+from practice import outbox, services
 from practice.forms import InvitationForm
 from practice.models import OutboundMessage, Therapist, User
 from practice.roles import client_required, staff_required
@@ -60,6 +60,33 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
-    sent = OutboundMessage.objects.select_related("recipient").order_by("-due_at")[:200]
-    return render(request, "practice/message_list.html", {"outbound_messages": sent})
+    status = request.GET.get("status", "")
+    shown = OutboundMessage.objects.select_related("recipient").order_by("-due_at", "-pk")
+    if status in OutboundMessage.Status.values:
+        shown = shown.filter(status=status)
+    context = {
+        "outbound_messages": shown[:200],
+        "statuses": OutboundMessage.Status.choices,
+        "status": status,
+        "unknown_count": OutboundMessage.objects.filter(
+            status=OutboundMessage.Status.UNKNOWN
+        ).count(),
+    }
+    return render(request, "practice/message_list.html", context)
+
+
+@staff_required
+@require_POST
+def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    if outbox.resend_message(message.pk, by=request.user):
+        messages.success(request, f"Message #{message.pk} will be sent again in a moment.")
+    else:
+        messages.info(
+            request,
+            f"Message #{message.pk} was not sent again: it is "
+            f"{message.get_status_display().lower()} now.",
+        )
+    return redirect("practice:message-list")

@@ -314,3 +314,33 @@ def open_around_the_clock(therapist: Therapist) -> None:
         WeeklyAvailability.objects.create(
             therapist=therapist, weekday=weekday, start=time(0, 0), end=time(23, 59)
         )
+
+
+def make_message(
+    *,
+    to: str = "alice@example.org",
+    recipient: User | None = None,
+    template: str = "invitation",
+    due_at: datetime | None = None,
+    key: str | None = None,
+    channel: str = "email",
+    status: str = "scheduled",
+    about=None,
+):
+    """An outbox row written directly (its rendering is not the point of the test)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from practice.models import OutboundMessage
+
+    return OutboundMessage.objects.create(
+        key=key or f"test:{OutboundMessage.objects.count()}:{to}:{template}",
+        to=to,
+        recipient=recipient,
+        template=template,
+        channel=channel,
+        status=status,
+        due_at=due_at or timezone.now(),
+        about_type=ContentType.objects.get_for_model(about) if about else None,
+        about_id=about.pk if about else None,
+    )

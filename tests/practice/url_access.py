@@ -3,6 +3,8 @@
 alice and bob are clients, dana a therapist, sam staff.
 """
 
+from tests.factories import make_message
+
 PUBLIC = {"anonymous": "200", "alice": "200", "bob": "200", "dana": "200", "sam": "200"}
 CLIENTS = {"anonymous": "login", "alice": "200", "bob": "200", "dana": "403", "sam": "403"}
 STAFF = {"anonymous": "login", "alice": "403", "bob": "403", "dana": "403", "sam": "200"}
@@ -27,6 +29,11 @@ URL_ACCESS = {
     "practice:staff-dashboard": STAFF,
     "practice:invite": STAFF,
     "practice:message-list": STAFF,
+    "practice:message-resend": {
+        **STAFF,
+        "sam": "405",
+        "kwargs": lambda w: {"pk": make_message(to=w.alice.email, recipient=w.alice).pk},
+    },
     "account_login": ENTRANCE,
     "account_signup": ENTRANCE,
     "account_logout": {**SIGNED_IN, "anonymous": "302"},

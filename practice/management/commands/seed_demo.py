@@ -5,6 +5,7 @@ from consent import demo as consent_demo
 from intake import demo as intake_demo
 from practice import demo
 from scheduling import demo as scheduling_demo
+from scheduling import demo_reminders
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         consent_demo.seed()
         intake_demo.seed()
         scheduling_demo.seed()
+        demo_reminders.seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")

@@ -1,0 +1,124 @@
+"""Every message template, rendered from real rows about appointments, says nothing clinical."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from consent import status as consent_status
+from intake import instruments
+from intake import status as intake_status
+from intake.scoring import phq9
+from practice import channels, outbox
+from practice.models import OutboundMessage
+from scheduling import reminders
+from scheduling.models import Appointment
+from tests.factories import make_appointment, make_session_type, make_staff
+
+pytestmark = pytest.mark.django_db
+DENVER = ZoneInfo("America/Denver")
+SESSION_TYPE = "Exposure and response prevention for OCD"
+CANCELLATION_REASON = "admitted to hospital after a panic attack"
+
+
+def message_templates() -> set[str]:
+    folder = Path(settings.BASE_DIR) / "templates" / "emails"
+    return {
+        path.name.split(".")[0]
+        for path in folder.iterdir()
+        if not path.name.startswith(("_", "README"))
+    }
+
+
+def clinical_strings() -> list[str]:
+    """What must never appear: the session type, a reason, a score, screener and intake wording."""
+    result = phq9([3, 3, 3, 3, 3, 3, 3, 3, 2])
+    return [
+        SESSION_TYPE,
+        "OCD",
+        CANCELLATION_REASON,
+        "hospital",
+        "PHQ",
+        "GAD",
+        "score",
+        "diagnos",
+        result.severity_label,
+        f"{result.total}/27",
+        f"score {result.total}",
+        *instruments.PHQ9_ITEMS,
+        *instruments.GAD7_ITEMS,
+    ]
+
+
+def test_no_message_says_anything_clinical(alice, dana, monkeypatch):
+    make_staff(email="sam@example.org", first_name="Sam")
+    monkeypatch.setattr(intake_status, "clients_missing_intake", lambda ids: set(ids))
+    monkeypatch.setattr(
+        consent_status, "clients_missing_consent", lambda ids, telehealth_client_ids=(): set(ids)
+    )
+    alice.mobile_phone = "+19705550101"
+    alice.save()
+    session_type = make_session_type(name=SESSION_TYPE, therapists=[dana.therapist])
+    with time_machine.travel(datetime(2030, 1, 1, 12, tzinfo=DENVER), tick=False):
+        first = make_appointment(
+            client=alice,
+            therapist=dana.therapist,
+            starts_at=datetime(2030, 1, 10, 10, tzinfo=DENVER),
+            session_type=session_type,
+        )
+        reminders.schedule_appointment_messages(first)
+        moved = make_appointment(
+            client=alice,
+            therapist=dana.therapist,
+            starts_at=datetime(2030, 1, 11, 10, tzinfo=DENVER),
+            session_type=session_type,
+        )
+        moved.rescheduled_from = first
+        moved.save()
+        reminders.reschedule_appointment_messages(first, moved)
+        cancelled = make_appointment(
+            client=alice,
+            therapist=dana.therapist,
+            starts_at=datetime(2030, 1, 12, 10, tzinfo=DENVER),
+            session_type=session_type,
+            status=Appointment.Status.PRACTICE_CANCELLED,
+        )
+        cancelled.cancellation_reason = CANCELLATION_REASON
+        cancelled.save()
+        reminders.cancel_appointment_messages(cancelled, reason=CANCELLATION_REASON)
+        booked = make_appointment(
+            client=alice,
+            therapist=dana.therapist,
+            starts_at=datetime(2030, 1, 13, 10, tzinfo=DENVER),
+            session_type=session_type,
+        )
+        reminders.schedule_appointment_messages(booked)
+        reminders.schedule_therapist_agendas()
+        unknown = OutboundMessage.objects.filter(key__startswith=f"appointment:{first.pk}:")[0]
+        outbox.alert_staff(
+            key="alert", template="staff_message_unknown", context={"message_id": unknown.pk}
+        )
+    OutboundMessage.objects.filter(pk=unknown.pk).update(status=OutboundMessage.Status.UNKNOWN)
+    OutboundMessage.objects.filter(template="therapist_agenda").update(
+        context={"date": "2030-01-11"}
+    )
+    rendered_templates = set()
+    with time_machine.travel(datetime(2030, 1, 2, 9, tzinfo=DENVER), tick=False):
+        messages = OutboundMessage.objects.exclude(key__startswith=f"appointment:{first.pk}:")
+        for message in messages:
+            rendered = channels.render(message)
+            everything = " ".join(
+                [
+                    rendered.subject,
+                    rendered.text,
+                    rendered.html or "",
+                    *[str(content) for _name, content, _type in rendered.attachments],
+                ]
+            )
+            for private in clinical_strings():
+                assert private.lower() not in everything.lower(), (message.template, private)
+            rendered_templates.add(message.template)
+    assert rendered_templates >= message_templates() - {"invitation"}, "render every template"
