@@ -156,13 +156,14 @@ def earliest_instant(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
 def _schedule_reminders(appointment: Appointment) -> None:
     client = appointment.client
     practice = PracticeSettings.load()
-    allowed = consent_status.allowed_channels(client)
     now = timezone.now()
     plan = [(EMAIL, practice.email_reminder_offset), (SMS, practice.sms_reminder_offset)]
     for channel, offset in plan:
         due_at = reminder_due_at(appointment.starts_at, offset, zone=client.zone, practice=practice)
         # A reminder whose time has passed would only repeat the confirmation just sent.
-        if channel in allowed and _address(client, channel) and due_at > now:
+        # Consent is not read here but at send time, so a client who agrees to texts after
+        # booking still gets this appointment's text, and one who withdraws gets none.
+        if _address(client, channel) and due_at > now:
             _schedule_to_client(
                 appointment,
                 key=f"reminder-{_duration_label(offset)}",

@@ -1,5 +1,6 @@
 import re
 
+import icalendar
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -65,8 +66,12 @@ def test_a_new_visitor_books_a_first_session_end_to_end(
     confirmation = next(
         m for m in mail.outbox if m.to == ["robin@example.org"] and "appointment" in m.subject
     )
-    assert confirmation.subject == "Your appointment with Poudre Valley Behavior Therapy"
-    assert "(America/New York time)" in confirmation.body and chosen in confirmation.body
+    assert confirmation.subject.startswith("Your appointment on ")
+    assert confirmation.subject.endswith(" EST")  # in Robin's own zone, New York
+    [(filename, content, mimetype)] = confirmation.attachments
+    assert filename.endswith(".ics") and mimetype.startswith("text/calendar")
+    [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("DTSTART") == appointment.starts_at
 
     page.get_by_role("link", name="Go to your portal").click()
     expect(page.locator("#your-sessions + ul")).to_contain_text(chosen)

@@ -8,15 +8,23 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from consent import status as consent_status
+from consent import services as consent_services
 from intake import instruments
-from intake import status as intake_status
+from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox
 from practice.models import OutboundMessage
 from scheduling import reminders
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_session_type, make_staff
+from tests.factories import (
+    INTAKE_ANSWERS,
+    make_appointment,
+    make_contact_preference,
+    make_document,
+    make_intake,
+    make_session_type,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -53,14 +61,19 @@ def clinical_strings() -> list[str]:
     ]
 
 
-def test_no_message_says_anything_clinical(alice, dana, monkeypatch):
+def test_no_message_says_anything_clinical(alice, dana):
     make_staff(email="sam@example.org", first_name="Sam")
-    monkeypatch.setattr(intake_status, "clients_missing_intake", lambda ids: set(ids))
-    monkeypatch.setattr(
-        consent_status, "clients_missing_consent", lambda ids, telehealth_client_ids=(): set(ids)
+    # Alice has sent no intake and signed nothing, so her first session gets the nudge; her
+    # intake says she is at risk and she declines a document with a message of her own.
+    document = make_document(body="## Treatment\n\nWe work on goals you choose.\n")
+    intake = make_intake(client=alice, answers={**INTAKE_ANSWERS, "self_harm_thoughts": True})
+    intake_services.flag_urgent(intake)
+    consent_services.decline_document(
+        client=alice, version=document.versions.published().first(), message=CANCELLATION_REASON
     )
     alice.mobile_phone = "+19705550101"
     alice.save()
+    make_contact_preference(client=alice, sms=True)
     session_type = make_session_type(name=SESSION_TYPE, therapists=[dana.therapist])
     with time_machine.travel(datetime(2030, 1, 1, 12, tzinfo=DENVER), tick=False):
         first = make_appointment(

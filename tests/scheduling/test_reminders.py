@@ -8,13 +8,20 @@ import pytest
 import time_machine
 from django.core import mail
 
-from consent import status as consent_status
-from intake import status as intake_status
 from practice import outbox
 from practice.models import OutboundMessage, PracticeSettings
 from scheduling import reminders
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type
+from tests.factories import (
+    INTAKE_ANSWERS,
+    make_appointment,
+    make_client,
+    make_contact_preference,
+    make_document,
+    make_intake,
+    make_session_type,
+    make_signature,
+)
 
 pytestmark = pytest.mark.django_db
 Status = OutboundMessage.Status
@@ -30,6 +37,7 @@ def at(year, month, day, hour, minute=0, zone=DENVER) -> datetime:
 def texting_alice(alice):
     alice.mobile_phone = "+19705550101"
     alice.save()
+    make_contact_preference(client=alice, sms=True)
     return alice
 
 
@@ -122,35 +130,40 @@ def test_the_confirmation_says_when_in_the_clients_zone_and_brings_a_calendar_fi
     assert appointment.session_type.name not in content
 
 
-def test_no_texts_without_a_mobile_number_or_when_consent_does_not_allow_them(
-    alice, bob, dana, monkeypatch
-):
-    first = book(
+def test_no_text_is_written_without_a_mobile_number(alice, dana):
+    appointment = book(
         client=alice,
         therapist=dana.therapist,
         starts_at=at(2030, 1, 10, 10),
         booked_at=at(2030, 1, 1, 12),
     )
+    assert not any(key.endswith(":sms") for key in rows(appointment))
+
+
+def test_a_client_who_never_agreed_to_texts_gets_none(bob, dana, settings):
     bob.mobile_phone = "+19705550102"
     bob.save()
-    monkeypatch.setattr(consent_status, "allowed_channels", lambda client: {"email"})
-    second = book(
+    appointment = book(
         client=bob,
         therapist=dana.therapist,
         starts_at=at(2030, 1, 11, 10),
         booked_at=at(2030, 1, 1, 12),
     )
-    assert not any(key.endswith(":sms") for key in [*rows(first), *rows(second)])
+    send_due(at(2030, 1, 10, 10, 1))
+    text = rows(appointment)["reminder-24h:sms"]
+    assert text.status == Status.SKIPPED
+    assert text.status_reason == "the client's consent does not allow text messages"
+    assert texts(settings) == []
 
 
-def test_a_text_withdrawn_after_booking_is_not_sent(texting_alice, dana, monkeypatch, settings):
+def test_a_text_withdrawn_after_booking_is_not_sent(texting_alice, dana, settings):
     appointment = book(
         client=texting_alice,
         therapist=dana.therapist,
         starts_at=at(2030, 1, 10, 10),
         booked_at=at(2030, 1, 1, 12),
     )
-    monkeypatch.setattr(consent_status, "allowed_channels", lambda client: {"email"})
+    make_contact_preference(client=texting_alice, sms=False)
     send_due(at(2030, 1, 9, 10, 1))
     text = rows(appointment)["reminder-24h:sms"]
     assert text.status == Status.SKIPPED
@@ -195,16 +208,8 @@ def test_only_a_first_session_gets_the_intake_nudge(alice, dana):
     assert "intake-nudge:email" not in rows(second)
 
 
-def test_the_intake_nudge_stops_once_intake_and_consent_are_complete(alice, bob, dana, monkeypatch):
-    missing_intake, missing_consent = {alice.pk, bob.pk}, {alice.pk}
-    monkeypatch.setattr(
-        intake_status, "clients_missing_intake", lambda ids: missing_intake & set(ids)
-    )
-    monkeypatch.setattr(
-        consent_status,
-        "clients_missing_consent",
-        lambda ids, telehealth_client_ids=(): missing_consent & set(ids),
-    )
+def test_the_intake_nudge_stops_once_intake_and_consent_are_complete(alice, bob, dana):
+    document = make_document()
     alices = book(
         client=alice,
         therapist=dana.therapist,
@@ -217,8 +222,10 @@ def test_the_intake_nudge_stops_once_intake_and_consent_are_complete(alice, bob,
         starts_at=at(2030, 1, 10, 12),
         booked_at=at(2030, 1, 1, 12),
     )
-    missing_intake.discard(alice.pk)  # Alice still has documents to sign; Bob is done.
-    missing_intake.discard(bob.pk)
+    # Both send their intake; Bob signs the documents too, Alice has not yet.
+    make_intake(client=alice, answers=INTAKE_ANSWERS, status="new")
+    make_intake(client=bob, answers=INTAKE_ANSWERS, status="new")
+    make_signature(client=bob, document=document)
     send_due(at(2030, 1, 7, 12, 1))
     assert rows(bobs)["intake-nudge:email"].status_reason == "intake and consent are complete"
     assert rows(alices)["intake-nudge:email"].status == Status.SENT
