@@ -31,7 +31,7 @@ from practice.celery import app as celery_app
 from practice.models import OutboundMessage
 from scheduling import reminders
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_session_type
+from tests.factories import INTAKE_ANSWERS, make_appointment, make_intake, make_session_type
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 Status = OutboundMessage.Status
@@ -261,6 +261,8 @@ def test_two_workers_and_two_dispatchers_still_deliver_each_message_once(
     workers, sink, alice, bob, dana
 ):
     sink.delay = 0.05
+    for client in (alice, bob):  # nothing missing, so the intake nudges are skipped
+        make_intake(client=client, answers=INTAKE_ANSWERS, status="new")
     session_type = make_session_type(therapists=[dana.therapist])
     appointments = [
         book(client, dana.therapist, days_ahead=3 + n, session_type=session_type)
