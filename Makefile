@@ -86,6 +86,7 @@ bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
 bench: export CACHE_URL = $(TEST_CACHE_URL)
 bench: $(VENV)/.installed services
+	$(PY) -m scheduling.bench
 	$(PY) -m practice.bench
 
 lint: $(VENV)/.installed
@@ -95,6 +96,3 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-bench: $(VENV)/.installed services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m scheduling.bench
