@@ -115,13 +115,32 @@ class ContactPreferenceForm(forms.Form):
         error_messages={"required": "Please choose yes or no for text messages."},
     )
 
+    mobile_phone = forms.CharField(
+        label="Mobile number for text messages",
+        required=False,
+        max_length=20,
+        help_text="Only needed if you would like texts, e.g. (970) 555-0123.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
     def __init__(self, *args, may_turn_on: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.may_turn_on = may_turn_on
         self.current = {key: value for key, value in (self.initial or {}).items()}
 
+    def clean_mobile_phone(self) -> str:
+        number = self.cleaned_data["mobile_phone"].strip()
+        digits = "".join(character for character in number if character.isdigit())
+        if number and not 10 <= len(digits) <= 15:
+            raise forms.ValidationError("Please enter a phone number with its area code.")
+        if len(digits) == 10:
+            return f"+1{digits}"  # a US number written without the country code
+        return f"+{digits}" if digits else ""
+
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("sms") == "yes" and not data.get("mobile_phone") and "mobile_phone" in data:
+            self.add_error("mobile_phone", "Please give us a mobile number to text.")
         if self.may_turn_on:
             return data
         # Without a signed Consent to Contact a client can only switch channels off.

@@ -174,6 +174,7 @@ def contact_preferences(request: HttpRequest) -> HttpResponse:
     in_force = ContactPreference.objects.in_force_for(request.user)
     allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
     current = {name: "yes" if name in allowed else "no" for name in ("email", "sms")}
+    current["mobile_phone"] = request.user.mobile_phone
     contact_status = next(
         (row for row in statuses_for(request.user) if row.document.is_contact_consent), None
     )
@@ -181,11 +182,18 @@ def contact_preferences(request: HttpRequest) -> HttpResponse:
     form = ContactPreferenceForm(request.POST or None, initial=current, may_turn_on=may_turn_on)
     if form.is_valid():
         chosen = {name: form.cleaned_data[name] == "yes" for name in ("email", "sms")}
-        if chosen == {name: value == "yes" for name, value in current.items()}:
-            messages.info(request, "Nothing changed: your choices are as they were.")
-        else:
+        number = form.cleaned_data["mobile_phone"]
+        choices_changed = chosen != {name: current[name] == "yes" for name in ("email", "sms")}
+        number_changed = number != request.user.mobile_phone
+        if number_changed:
+            request.user.mobile_phone = number
+            request.user.save(update_fields=["mobile_phone"])
+        if choices_changed:
             services.change_contact_preference(client=request.user, **chosen)
+        if choices_changed or number_changed:
             messages.success(request, "Saved. Your choices apply from our next message on.")
+        else:
+            messages.info(request, "Nothing changed: your choices are as they were.")
         return redirect("consent:contact-preferences")
     history = ContactPreference.objects.filter(client=request.user).order_by("-recorded_at", "-pk")
     context = {

@@ -60,8 +60,30 @@ def test_withdrawing_texts_in_the_portal_stops_them_from_the_next_send_on(client
 def test_channels_can_be_switched_on_again_after_signing(client, alice, contact):
     client.force_login(alice)
     client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
-    client.post(PREFERENCES, {"email": "yes", "sms": "yes"})
+    client.post(PREFERENCES, {"email": "yes", "sms": "yes", "mobile_phone": "(970) 555-0123"})
     assert allowed_channels(alice) == {"email", "sms"}
+    alice.refresh_from_db()
+    assert alice.mobile_phone == "+19705550123"
+
+
+def test_texts_need_a_mobile_number(client, alice, contact):
+    client.force_login(alice)
+    client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "yes", "mobile_phone": ""})
+    assert "Please give us a mobile number to text." in response.text
+    response = client.post(PREFERENCES, {"email": "yes", "sms": "yes", "mobile_phone": "555-01"})
+    assert "Please enter a phone number with its area code." in response.text
+    assert 'value="555-01"' in response.text  # what was typed is kept
+    assert allowed_channels(alice) == {"email"}
+
+
+def test_changing_only_the_number_keeps_the_choices(client, alice, contact):
+    client.force_login(alice)
+    client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
+    client.post(PREFERENCES, {"email": "yes", "sms": "no", "mobile_phone": "+44 20 7946 0958"})
+    alice.refresh_from_db()
+    assert alice.mobile_phone == "+442079460958"
+    assert ContactPreference.objects.count() == 1  # the signed choice, nothing new
 
 
 def test_without_a_signed_consent_to_contact_a_client_can_only_switch_off(client, alice, contact):
