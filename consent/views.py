@@ -1,5 +1,6 @@
 import contextlib
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -78,7 +79,7 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
                 typed_name=form.cleaned_data["typed_name"],
                 guardian_name=form.cleaned_data["guardian_name"],
                 guardian_relationship=form.cleaned_data["guardian_relationship"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=get_adapter().get_client_ip(request),
                 user_agent=request.headers.get("user-agent", ""),
                 contact_choice=form.contact_choice,
             )

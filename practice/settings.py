@@ -127,6 +127,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
+# Behind a reverse proxy, the client's address (rate limits, consent signatures) comes from
+# X-Forwarded-For, trusting only as many hops as there are proxies of ours.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 REQUIRE_STAFF_MFA = env.bool("DJANGO_REQUIRE_STAFF_MFA", default=not DEBUG)
 

@@ -54,6 +54,20 @@ def test_a_client_reads_the_document_with_its_version(client, alice, informed):
     assert current(informed).digest in response.text  # carried by the form
 
 
+def test_behind_our_proxy_the_signature_keeps_the_clients_own_address(
+    client, alice, informed, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.force_login(alice)
+    client.post(
+        URL,
+        sign_form(informed),
+        REMOTE_ADDR="10.0.0.2",  # the load balancer
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert Signature.objects.get().ip_address == "198.51.100.23"
+
+
 def test_a_client_signs_and_the_signature_keeps_the_evidence(client, alice, informed):
     client.force_login(alice)
     response = client.post(

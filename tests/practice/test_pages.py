@@ -48,3 +48,13 @@ def test_seed_demo_is_idempotent(demo_practice):
     before = (User.objects.count(), Therapist.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (User.objects.count(), Therapist.objects.count()) == before == (5, 3)
+
+
+def test_an_expired_form_gets_a_plain_explanation_not_a_technical_error(alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post("/consent/contact/", {"email": "no", "sms": "no"})
+    assert response.status_code == 403
+    assert "Please try that again" in response.text and "CSRF" not in response.text
