@@ -46,7 +46,10 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "practice/staff_dashboard.html")
+    needing_attention = OutboundMessage.objects.needing_attention().count()
+    return render(
+        request, "practice/staff_dashboard.html", {"messages_needing_attention": needing_attention}
+    )
 
 
 @staff_required

@@ -110,3 +110,14 @@ def test_staff_with_a_second_factor_reach_their_dashboard(client, sam, settings)
     Authenticator.objects.create(user=sam, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(sam)
     assert client.get("/staff/").status_code == 200
+
+
+def test_the_dashboard_counts_messages_that_need_a_person(client, sam, dana):
+    from practice.models import OutboundMessage
+
+    for number, status in enumerate(["failed", "unknown", "sent", "scheduled"]):
+        OutboundMessage.objects.create(
+            key=f"k{number}", template="invitation", to=dana.email, status=status
+        )
+    client.force_login(sam)
+    assert "2 need a person: failed, or unknown whether sent" in client.get("/staff/").text
