@@ -24,7 +24,9 @@ from consent import status as consent_status
 from intake import status as intake_status
 from practice import channels, outbox
 from practice.models import OutboundMessage, PracticeSettings, Therapist, User
+from scheduling.links import manage_url
 from scheduling.models import Appointment
+from scheduling.wording import describe
 
 INTAKE_NUDGE_OFFSET = timedelta(hours=72)
 AGENDA_TIME = time(18, 0)
@@ -406,29 +408,9 @@ def appointment_facts(appointment: Appointment, client: User) -> dict:
         "telehealth": appointment.session_type.is_telehealth,
         "address": practice.address,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
-        "manage_url": _manage_url(appointment),
-        "cancellation_window": describe_duration(practice.cancellation_window),
+        "manage_url": manage_url(appointment),
+        "cancellation_window": describe(practice.cancellation_window),
     }
-
-
-def _manage_url(appointment: Appointment) -> str:
-    # The signed cancel-or-move link arrives with the booking branch (scheduling/links.py).
-    # Until both are merged the messages point to the portal only. (After it, import plainly.)
-    try:
-        from scheduling.links import manage_url
-    except ImportError:
-        return ""
-    return manage_url(appointment)
-
-
-def describe_duration(duration: timedelta) -> str:
-    """24 hours, 2 days, 30 minutes: as a person would say it."""
-    seconds = int(duration.total_seconds())
-    for unit, size, least in (("day", 86400, 2 * 86400), ("hour", 3600, 3600), ("minute", 60, 60)):
-        if seconds >= least and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{max(seconds // 60, 0)} minutes"
 
 
 def format_when(local: datetime) -> str:

@@ -301,15 +301,13 @@ def make_many_appointments(
 
 
 def open_around_the_clock(therapist: Therapist) -> None:
-    """Weekly hours 00:00-23:59 every day, once availability exists (the booking branch).
+    """Weekly hours 00:00-23:59 every day.
 
     Sessions the practice books must still fall inside the therapist's hours; tests of the
     calendar are about other things, so the therapist is simply always open.
     """
-    try:
-        from scheduling.models import WeeklyAvailability  # type: ignore[attr-defined]
-    except ImportError:
-        return  # before the booking branch is merged, booking has no hours to respect
+    from scheduling.models import WeeklyAvailability
+
     for weekday in range(7):
         WeeklyAvailability.objects.create(
             therapist=therapist, weekday=weekday, start=time(0, 0), end=time(23, 59)
