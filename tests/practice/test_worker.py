@@ -190,7 +190,9 @@ def shared_broker():
     """The suite's own Redis database number, emptied before and after."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith("redis://"):
-        pytest.skip("worker tests need CELERY_BROKER_URL to be a Redis URL")
+        pytest.fail(
+            "worker tests need CELERY_BROKER_URL to be a Redis URL: run them with `make test`"
+        )
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url
@@ -401,7 +403,10 @@ class RedisServer:
 @pytest.fixture
 def own_redis(tmp_path):
     if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
+        pytest.fail(
+            "this test starts and stops its own Redis: install redis-server "
+            "(Debian: apt-get install redis-server; macOS: brew install redis)"
+        )
     server = RedisServer(tmp_path)
     server.start()
     yield server
