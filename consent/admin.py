@@ -7,19 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what a client did: staff may look, nobody may add, change or delete."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from practice.admin import ReadOnlyAdmin
 
 
 class VersionInline(admin.TabularInline):

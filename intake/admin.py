@@ -14,6 +14,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from intake.models import AuditEntry, Question, Questionnaire, QuestionnaireVersion, Section
+from practice.admin import ReadOnlyAdmin
 
 
 class VersionCopy:
@@ -187,17 +188,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action", "submission", "detail"]
     list_filter = ["action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "submission"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -5,6 +5,19 @@ from django.http import HttpRequest
 from practice.models import OutboundMessage, PracticeSettings, Therapist, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: staff may look, nobody may add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -42,17 +55,8 @@ class PracticeSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["template", "channel", "to", "due_at", "status", "status_reason", "attempts"]
     list_filter = ["status", "channel", "template"]
     search_fields = ["to", "key"]
     date_hierarchy = "due_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -263,9 +263,7 @@ class OutboundMessageQuerySet(models.QuerySet):
         return self.filter(status=OutboundMessage.Status.SENDING, claimed_at__lt=claimed_before)
 
     def needing_attention(self) -> Self:
-        return self.filter(
-            status__in=[OutboundMessage.Status.FAILED, OutboundMessage.Status.UNKNOWN]
-        )
+        return self.filter(status__in=OutboundMessage.RESENDABLE)
 
     def pending_for(self, obj: models.Model) -> Self:
         return self.filter(

@@ -5,8 +5,8 @@ which keep the rules, the history and the messages consistent.
 """
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from practice.admin import ReadOnlyAdmin
 from scheduling.models import (
     Appointment,
     AvailabilityException,
@@ -50,17 +50,8 @@ class WeeklyAvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["starts_at", "therapist", "client", "session_type", "status"]
     list_filter = ["status", "therapist"]
     date_hierarchy = "starts_at"
     list_select_related = ["therapist", "client", "session_type"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

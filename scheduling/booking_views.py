@@ -252,8 +252,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "appointment": appointment,
             "zone_label": zone_label(appointment.client.zone, at=appointment.starts_at),
             "time_zone": appointment.client.time_zone,
-            "changeable": appointment.status == Appointment.Status.BOOKED
-            and appointment.starts_at > timezone.now(),
+            "changeable": appointment.client_may_change,
             "cancel_url": reverse("scheduling:manage-cancel", kwargs={"token": token}),
             "reschedule_url": reverse("scheduling:manage-reschedule", kwargs={"token": token}),
         },
@@ -327,8 +326,7 @@ def _cancel(
             "back_url": done,
             "time_zone": client.time_zone,
             "zone_label": zone_label(client.zone, at=appointment.starts_at),
-            "changeable": appointment.status == Appointment.Status.BOOKED
-            and appointment.starts_at > timezone.now(),
+            "changeable": appointment.client_may_change,
         },
     )
 
@@ -379,8 +377,7 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
         "zone_name": zone_name,
         "time_zone": client.time_zone,
         "current_label": zone_label(client.zone, at=appointment.starts_at),
-        "changeable": appointment.status == Appointment.Status.BOOKED
-        and appointment.starts_at > timezone.now(),
+        "changeable": appointment.client_may_change,
         "slot_action": request.path,
         "therapist": appointment.therapist,
         "session_type": appointment.session_type,

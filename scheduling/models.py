@@ -155,6 +155,11 @@ class Appointment(models.Model):
     def may_be_cancelled(self) -> bool:
         return self.status == self.Status.BOOKED
 
+    @property
+    def client_may_change(self) -> bool:
+        """A client may cancel or move a booked session until it starts."""
+        return self.status == self.Status.BOOKED and not self.has_started
+
     def mark_attended(self) -> None:
         """Record that the client came. A no-show recorded by mistake can be corrected."""
         self._record_outcome(self.Status.ATTENDED)
