@@ -40,7 +40,7 @@ def test_a_client_signs_every_required_document_on_a_phone_and_downloads_a_copy(
     video = make_session_type(
         name="Video session", modality="telehealth", therapists=[dana.therapist]
     )
-    make_appointment(
+    booked = make_appointment(
         therapist=dana.therapist,
         client=alice,
         starts_at=timezone.now() + timedelta(days=5),
@@ -48,11 +48,13 @@ def test_a_client_signs_every_required_document_on_a_phone_and_downloads_a_copy(
     )
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server, alice.email)
-
-    # From the portal to the list of documents still to sign.
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Alice")
     assert_accessible(page)
-    page.get_by_role("link", name="Read and sign").click()
+
+    # Right after booking: from the confirmation page to the documents still to sign.
+    page.goto(f"{live_server.url}/scheduling/sessions/{booked.pk}/booked/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
+    page.get_by_role("link", name="Read and sign the documents").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents to read and sign")
     assert_accessible(page)
 
