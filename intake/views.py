@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -200,10 +202,15 @@ def _filtered(submissions, filters: dict):  # type: ignore[no-untyped-def]
         submissions = submissions.filter(assigned_therapist__isnull=True)
     elif therapist:
         submissions = submissions.filter(assigned_therapist_id=therapist)
+    # Days on the practice's clock, turned into instants here rather than by PostgreSQL, whose
+    # own zone database may differ from the pinned tzdata every process uses.
+    zone = timezone.get_current_timezone()
     if filters.get("sent_from"):
-        submissions = submissions.filter(submitted_at__date__gte=filters["sent_from"])
+        start = datetime.combine(filters["sent_from"], time.min, tzinfo=zone)
+        submissions = submissions.filter(submitted_at__gte=start)
     if filters.get("sent_to"):
-        submissions = submissions.filter(submitted_at__date__lte=filters["sent_to"])
+        end = datetime.combine(filters["sent_to"] + timedelta(days=1), time.min, tzinfo=zone)
+        submissions = submissions.filter(submitted_at__lt=end)
     return submissions
 
 
