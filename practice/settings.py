@@ -237,6 +237,12 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
         "still being sent could be shown as unknown."
     )
 
+# Booking: how many times one visitor may hold in an hour, per browser session and per network
+# address (several people can share an address, so its limit is higher). A person choosing a
+# time needs a handful; a script trying to hold every open time is stopped.
+HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
+HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
+
 # Logging: no client data goes to logs, so nothing here formats request bodies.
 LOGGING = {
     "version": 1,

@@ -126,6 +126,8 @@ def nearest_open_slots(
     rules: SlotRules, around: datetime, *, count: int = 3, within: timedelta = timedelta(days=14)
 ) -> list[datetime]:
     """Up to `count` open start times closest to `around` (other than it), in time order."""
+    now, horizon = rules["now"], rules["policy"].horizon
+    around = min(max(around, now), now + horizon)  # a time far outside the window: its edge
     candidates = open_slots(**rules, start=around - within, end=around + within)
     closest = sorted((s for s in candidates if s != around), key=lambda s: abs(s - around))
     return sorted(closest[:count])

@@ -1,9 +1,11 @@
 """Public booking (choose a time, hold it, confirm it) and the client's cancel and move pages."""
 
 import secrets
+from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from practice.models import PracticeSettings, Therapist, User
 from practice.roles import client_required
 from scheduling import links, services
-from scheduling.availability import bookable_session_types, week_of_slots
+from scheduling.availability import bookable_session_types, booking_rules_for, week_of_slots
 from scheduling.forms import (
     DEFAULT_ZONE,
     BookingOptionsForm,
@@ -27,6 +29,8 @@ from scheduling.wording import clock, describe, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
+# What the visitor last held, so a hold that ends and is cleared can still be explained.
+HOLD_CHOICE = "booking_hold"
 
 
 # Choosing and holding a time ------------------------------------------------------------------
@@ -44,7 +48,8 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
 def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)
-    form = HoldForm(request.POST, session_types=session_types)
+    horizon = booking_rules_for(therapist).horizon
+    form = HoldForm(request.POST, session_types=session_types, horizon=horizon)
     options = BookingOptionsForm(request.POST, session_types=session_types)
     if not form.is_valid():
         return _render_book(request, therapist, options, session_types=session_types, form=form)
@@ -57,6 +62,7 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
             starts_at=form.cleaned_data["starts_at"],
             hold_key=hold_key,
             client=client,
+            address=get_adapter().get_client_ip(request),
         )
     except services.BookingError as error:
         return _render_book(
@@ -65,6 +71,12 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
     # The key lives in the session, which survives signing up and logging in.
     request.session[HOLD_KEY] = hold_key
     request.session[HOLD_ZONE] = form.cleaned_data["tz"] or DEFAULT_ZONE
+    request.session[HOLD_CHOICE] = {
+        "pk": held.pk,
+        "therapist": therapist.slug,
+        "session_type": held.session_type_id,
+        "starts_at": held.starts_at.isoformat(),
+    }
     return redirect("scheduling:hold", pk=held.pk)
 
 
@@ -151,20 +163,45 @@ def _visitor_zone_name(request: HttpRequest) -> str:
     return request.session.get(HOLD_ZONE, DEFAULT_ZONE)
 
 
-def _held_by_this_visitor(request: HttpRequest, pk: int) -> Appointment:
+def _held_by_this_visitor(request: HttpRequest, pk: int) -> Appointment | None:
+    """This visitor's hold; None when it was theirs but has ended and been cleared."""
     hold_key = request.session.get(HOLD_KEY)
     if not hold_key:
         raise Http404
-    return get_object_or_404(
-        Appointment.objects.select_related("therapist", "session_type"),
-        pk=pk,
-        hold_key=hold_key,
+    held = (
+        Appointment.objects.select_related("therapist", "session_type")
+        .filter(pk=pk, hold_key=hold_key)
+        .first()
     )
+    if held is None and request.session.get(HOLD_CHOICE, {}).get("pk") != pk:
+        raise Http404
+    return held
+
+
+def _hold_ended(request: HttpRequest) -> HttpResponse:
+    """The booking page again, saying the hold ended and offering the nearest open times."""
+    choice = request.session[HOLD_CHOICE]
+    therapist = get_object_or_404(Therapist.objects.listed(), slug=choice["therapist"])
+    session_types = bookable_session_types(therapist, request.user)
+    starts_at = datetime.fromisoformat(choice["starts_at"])
+    zone_name = _visitor_zone_name(request)
+    week = starts_at.astimezone(ZoneInfo(zone_name)).date()
+    query = {"session_type": choice["session_type"], "tz": zone_name, "week": week.isoformat()}
+    options = BookingOptionsForm(query, session_types=session_types)
+    session_type = session_types.filter(pk=choice["session_type"]).first()
+    error = (
+        services.hold_ended(therapist=therapist, session_type=session_type, starts_at=starts_at)
+        if session_type is not None
+        else services.HoldEnded(services.HOLD_ENDED)
+    )
+    return _render_book(request, therapist, options, session_types=session_types, error=error)
 
 
 @require_GET
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
+    if held is None:
+        return _hold_ended(request)
     if held.status == Appointment.Status.BOOKED and held.client_id == request.user.pk:
         return redirect("scheduling:booked", pk=held.pk)
     return _render_hold(request, held)
@@ -193,10 +230,14 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
 @require_POST
 def hold_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
+    if held is None:
+        return _hold_ended(request)
     try:
         booked = services.confirm_booking(
             appointment_id=held.pk, hold_key=held.hold_key, client=request.user
         )
+    except services.HoldEnded:
+        return _hold_ended(request)
     except services.BookingError as error:
         return _render_hold(request, held, error=error)
     return redirect("scheduling:booked", pk=booked.pk)
@@ -287,7 +328,7 @@ def _cancel(
 ) -> HttpResponse:
     client = appointment.client
     window = PracticeSettings.load().cancellation_window
-    late = services.is_late_cancellation(appointment, now=timezone.now(), window=window)
+    late = services.is_late_change(appointment, now=timezone.now(), window=window)
     posted = request.POST if request.method == "POST" else None
     form = CancelForm(posted, initial={"late_understood": late})
     error = None
@@ -348,7 +389,9 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) -> HttpResponse:
     client = appointment.client
-    form = SlotChoiceForm(request.POST if request.method == "POST" else None)
+    horizon = booking_rules_for(appointment.therapist).horizon
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None, horizon=horizon)
+    window = PracticeSettings.load().cancellation_window
     error = None
     if form.is_valid():
         try:
@@ -359,9 +402,10 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
             error = refused
         else:
             when = timezone.localtime(moved.starts_at, client.zone)
+            late = " This counts as a late change." if moved.rescheduled_from.is_late_change else ""
             messages.success(
                 request,
-                f"Your session is moved to {when:%A %-d %B} at {when:%-I:%M %p}. "
+                f"Your session is moved to {when:%A %-d %B} at {when:%-I:%M %p}.{late} "
                 "We have e-mailed you the new time.",
             )
             return redirect(done)
@@ -378,6 +422,8 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
         "time_zone": client.time_zone,
         "current_label": zone_label(client.zone, at=appointment.starts_at),
         "changeable": appointment.client_may_change,
+        "late": services.is_late_change(appointment, now=timezone.now(), window=window),
+        "window": describe(window),
         "slot_action": request.path,
         "therapist": appointment.therapist,
         "session_type": appointment.session_type,

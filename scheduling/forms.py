@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from practice.models import TIME_ZONE_CHOICES
 from scheduling.models import (
@@ -11,6 +12,7 @@ from scheduling.models import (
     TimeOff,
     WeeklyAvailability,
 )
+from scheduling.wording import describe
 
 DEFAULT_ZONE = "America/Denver"
 CHOOSE_LISTED_SESSION = "Please choose one of the sessions listed."
@@ -56,12 +58,30 @@ class BookingOptionsForm(forms.Form):
 
 
 class SlotChoiceForm(forms.Form):
-    """One chosen start time (the buttons of the slot list)."""
+    """One chosen start time (the buttons of the slot list), within the therapist's horizon."""
 
     starts_at = forms.DateTimeField(
         error_messages={"required": CHOOSE_LISTED_TIME, "invalid": CHOOSE_LISTED_TIME}
     )
     tz = ZoneField(required=False)
+
+    def __init__(self, *args, horizon: timedelta, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.horizon = horizon
+
+    def clean_starts_at(self) -> datetime:
+        starts_at: datetime = self.cleaned_data["starts_at"]
+        now = timezone.now()
+        if starts_at <= now:
+            raise forms.ValidationError(
+                "That time has already passed. Please choose a time in the future."
+            )
+        if starts_at > now + self.horizon:
+            raise forms.ValidationError(
+                f"Sessions can be booked up to {describe(self.horizon)} ahead. "
+                "Please choose an earlier time."
+            )
+        return starts_at
 
 
 class HoldForm(SlotChoiceForm):
@@ -70,8 +90,10 @@ class HoldForm(SlotChoiceForm):
         error_messages={"required": CHOOSE_LISTED_SESSION, "invalid_choice": CHOOSE_LISTED_SESSION},
     )
 
-    def __init__(self, *args, session_types: QuerySet[SessionType], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args, session_types: QuerySet[SessionType], horizon: timedelta, **kwargs
+    ) -> None:
+        super().__init__(*args, horizon=horizon, **kwargs)
         self.fields["session_type"].queryset = session_types
 
 

@@ -71,6 +71,23 @@ class AppointmentQuerySet(models.QuerySet):
         """Appointments that take up the therapist's time (what the constraint covers)."""
         return self.filter(status__in=Appointment.OCCUPYING)
 
+    def expired_holds(self, *, now: datetime) -> Self:
+        return self.filter(status=Appointment.Status.HELD, held_until__lte=now)
+
+    def release_holds(self) -> int:
+        """Delete the holds among these rows that are still holds when PostgreSQL deletes them.
+
+        QuerySet.delete() reads the rows and then deletes `WHERE id IN (...)`, so a hold that
+        another transaction confirmed in between would be deleted as a booking. Locking first
+        makes PostgreSQL re-check each row's newest version against the filter; a row another
+        transaction has locked (a confirmation in progress) is skipped, never waited on.
+        Call inside a transaction.
+        """
+        still_held = self.filter(status=Appointment.Status.HELD).select_for_update(skip_locked=True)
+        ids = list(still_held.values_list("pk", flat=True))
+        deleted, _ = Appointment.objects.filter(pk__in=ids).delete()
+        return deleted
+
     def upcoming(self) -> Self:
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
@@ -84,10 +101,15 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         LATE_CANCELLED = "late_cancelled", "Late cancellation"
         PRACTICE_CANCELLED = "practice_cancelled", "Cancelled by the practice"
+        MOVED = "moved", "Moved"
+        LATE_MOVED = "late_moved", "Moved late"
         NO_SHOW = "no_show", "No-show"
         ATTENDED = "attended", "Attended"
 
     OCCUPYING = (Status.HELD, Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
+    # A client's change inside the cancellation window, which the policy may charge for.
+    LATE_CHANGES = (Status.LATE_CANCELLED, Status.LATE_MOVED)
+    MOVES = (Status.MOVED, Status.LATE_MOVED)
 
     therapist = models.ForeignKey(
         "practice.Therapist", on_delete=models.PROTECT, related_name="appointments"
@@ -111,8 +133,18 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     booked_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the session was cancelled or moved away."
+    )
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    late_change_waived_at = models.DateTimeField(null=True, blank=True)
+    late_change_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -122,6 +154,11 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(late_change_waived_at__isnull=True)
+                | Q(status__in=["late_cancelled", "late_moved"]),
+                name="appointment_only_late_changes_are_waived",
             ),
             ExclusionConstraint(
                 name="appointment_no_overlap",
@@ -182,6 +219,27 @@ class Appointment(models.Model):
                 "This session has not started yet. You can record what happened once it has."
             )
 
+    @property
+    def was_moved(self) -> bool:
+        return self.status in self.MOVES
+
+    @property
+    def is_late_change(self) -> bool:
+        return self.status in self.LATE_CHANGES
+
+    @property
+    def late_change_waived(self) -> bool:
+        return self.late_change_waived_at is not None
+
+    def waive_late_change(self, *, by: "User") -> None:
+        """Staff forgive a late cancellation or move: it stays on record, marked as waived."""
+        waived = Appointment.objects.filter(
+            pk=self.pk, status__in=self.LATE_CHANGES, late_change_waived_at__isnull=True
+        ).update(late_change_waived_at=timezone.now(), late_change_waived_by=by)
+        self.refresh_from_db(fields=["status", "late_change_waived_at", "late_change_waived_by"])
+        if not waived and not self.late_change_waived:
+            raise self.ChangeRefused("Only a late cancellation or move can be waived.")
+
     def cancel_by_practice(self, *, reason: str) -> None:
         """Record that the practice cancelled the session: never a fee, whenever it happens."""
         cancelled = Appointment.objects.filter(pk=self.pk, status=self.Status.BOOKED).update(
@@ -193,6 +251,28 @@ class Appointment(models.Model):
         if not cancelled:
             shown = self.get_status_display().lower()
             raise self.ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
+
+
+class HoldQuota(models.Model):
+    """How many holds one visitor (a browser session, or a network address) made in an hour.
+
+    `visitor` is a keyed digest, never the session key or address itself.
+    """
+
+    visitor = models.CharField(max_length=80)
+    window_start = models.DateTimeField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "window_start"], name="hold_quota_one_row_per_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="hold_quota_window")]
+
+    def __str__(self) -> str:
+        return f"{self.used} holds from {self.window_start:%Y-%m-%d %H:00}"
 
 
 # Availability -------------------------------------------------------------------------------

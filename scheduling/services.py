@@ -10,21 +10,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from consent import status as consent_status
 from practice.models import PracticeSettings, Therapist, User
 from scheduling import reminders
 from scheduling.availability import bookable_session_types, nearest_open_slots, slot_rules_for
-from scheduling.models import Appointment, SessionType
+from scheduling.models import Appointment, HoldQuota, SessionType
 from scheduling.slots import SlotRules, is_open_slot
 from scheduling.wording import describe
 
 HOLD_FOR = timedelta(minutes=10)
 # A booking cancelled this soon after it was made is a change of mind, never a late cancellation.
 GRACE_PERIOD = timedelta(minutes=10)
-RESCHEDULED = "rescheduled"
+HOLD_ENDED = "Your hold on that time ended and it was released. Please choose a time again."
+TOO_MANY_HOLDS = (
+    "You have chosen a lot of times in the last hour, so we have paused holding new ones for "
+    "a while. Please try again later, or call us and we will find a time together."
+)
 
 
 class BookingError(Exception):
@@ -42,6 +49,10 @@ class SlotUnavailable(BookingError):
         self.nearest: list[datetime] = list(nearest or [])
 
 
+class HoldEnded(SlotUnavailable):
+    """The visitor's hold is gone: it ran out and someone else took or cleared the time."""
+
+
 class BookingNotAllowed(BookingError):
     """This person may not make this booking or change (consent pending, not their session...)."""
 
@@ -53,17 +64,21 @@ def hold_slot(
     starts_at: datetime,
     hold_key: str,
     client: User | None = None,
+    address: str | None = None,
 ) -> Appointment:
     """Hold an open slot for ten minutes for the visitor whose session carries `hold_key`.
 
-    A visitor holds one slot at a time: holding another releases the first.
+    A visitor holds one slot at a time: holding another releases the first. Each visitor (the
+    session and the network address) may make only so many holds an hour.
     """
     _check_offered(therapist, session_type, client)
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
-    with _overlap_is_unavailable(therapist, session_type, starts_at):
-        Appointment.objects.filter(hold_key=hold_key, status=Appointment.Status.HELD).delete()
+    _take_hold_quota(hold_key=hold_key, address=address, now=now)
+    with _booking_transaction(therapist, session_type, starts_at):
+        # The visitor's other hold goes, unless it is being confirmed in another tab right now.
+        Appointment.objects.filter(hold_key=hold_key).release_holds()
         _check_open(therapist, session_type, starts_at, now=now)
         return _insert(
             therapist=therapist,
@@ -82,17 +97,15 @@ def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appo
     if not client.is_client:
         raise BookingNotAllowed("Only clients can book sessions here.")
     now = timezone.now()
+    held = Appointment.objects.filter(pk=appointment_id, hold_key=hold_key)
+    therapist_id = held.values_list("therapist_id", flat=True).first()
+    if therapist_id is None:
+        raise HoldEnded(HOLD_ENDED)
     with transaction.atomic():
-        hold = (
-            Appointment.objects.select_for_update()
-            .select_related("therapist", "session_type")
-            .filter(pk=appointment_id, hold_key=hold_key)
-            .first()
-        )
+        _lock_calendar(therapist_id)
+        hold = held.select_for_update().select_related("therapist", "session_type").first()
         if hold is None:
-            raise SlotUnavailable(
-                "Your hold on that time ended and it was released. Please choose a time again."
-            )
+            raise HoldEnded(HOLD_ENDED)
         if hold.status == Appointment.Status.BOOKED and hold.client_id == client.pk:
             return hold  # a double click or a replayed confirmation
         if hold.status != Appointment.Status.HELD:
@@ -108,6 +121,14 @@ def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appo
         hold.save(update_fields=["status", "client", "booked_at", "held_until"])
         reminders.schedule_appointment_messages(hold)
     return hold
+
+
+def hold_ended(
+    *, therapist: Therapist, session_type: SessionType, starts_at: datetime
+) -> HoldEnded:
+    """What to tell a visitor whose hold is gone: that it ended, and the nearest open times."""
+    rules = slot_rules_for(therapist, session_type, now=timezone.now())
+    return HoldEnded(HOLD_ENDED, nearest=nearest_open_slots(rules, starts_at))
 
 
 def book_appointment(
@@ -130,7 +151,7 @@ def book_appointment(
     _check_offered(therapist, session_type, client, any_type=for_practice)
     _check_may_book(client, by=by)
     now = timezone.now()
-    with _overlap_is_unavailable(therapist, session_type, starts_at, for_practice=for_practice):
+    with _booking_transaction(therapist, session_type, starts_at, for_practice=for_practice):
         _check_open(therapist, session_type, starts_at, now=now, for_practice=for_practice)
         appointment = _insert(
             therapist=therapist,
@@ -158,7 +179,7 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
         if locked.status in (Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED):
             return locked
         _check_changeable(locked, now=now)
-        late = is_late_cancellation(locked, now=now, window=window)
+        late = is_late_change(locked, now=now, window=window)
         locked.status = Appointment.Status.LATE_CANCELLED if late else Appointment.Status.CANCELLED
         locked.cancelled_at = now
         locked.cancellation_reason = reason[:200]
@@ -170,19 +191,21 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
 def reschedule_appointment(
     *, appointment: Appointment, starts_at: datetime, by: User
 ) -> Appointment:
-    """Move a booked session: a new appointment linked to the old, which is cancelled.
+    """Move a booked session: a new appointment linked to the old, which is marked moved.
 
     Both happen in one transaction, so a move that loses a race leaves the original booked.
+    A client's move inside the cancellation window is a late change, like a late cancellation.
     """
     _check_may_act(by=by, client=appointment.client, therapist=appointment.therapist)
     now = timezone.now()
     for_practice = not by.is_client
+    window = PracticeSettings.load().cancellation_window
     therapist, session_type = appointment.therapist, appointment.session_type
-    with _overlap_is_unavailable(
+    with _booking_transaction(
         therapist, session_type, starts_at, for_practice=for_practice, ignoring=appointment
     ):
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if old.status == Appointment.Status.CANCELLED and old.cancellation_reason == RESCHEDULED:
+        if old.status in Appointment.MOVES:
             moved_to = Appointment.objects.filter(rescheduled_from=old).first()
             if moved_to is not None and moved_to.starts_at == starts_at:
                 return moved_to  # the same move, submitted twice
@@ -193,10 +216,11 @@ def reschedule_appointment(
         _check_open(
             therapist, session_type, starts_at, now=now, for_practice=for_practice, ignoring=old
         )
-        old.status = Appointment.Status.CANCELLED
+        # The practice moving a session is never the client's late change.
+        late = not for_practice and is_late_change(old, now=now, window=window)
+        old.status = Appointment.Status.LATE_MOVED if late else Appointment.Status.MOVED
         old.cancelled_at = now
-        old.cancellation_reason = RESCHEDULED
-        old.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+        old.save(update_fields=["status", "cancelled_at"])
         new = _insert(
             therapist=therapist,
             session_type=session_type,
@@ -212,8 +236,8 @@ def reschedule_appointment(
     return new
 
 
-def is_late_cancellation(appointment: Appointment, *, now: datetime, window: timedelta) -> bool:
-    """Cancelling now is late: inside the window before the session, and past the grace period."""
+def is_late_change(appointment: Appointment, *, now: datetime, window: timedelta) -> bool:
+    """Cancelling or moving now is late: inside the window before the session, past the grace."""
     in_grace = appointment.booked_at is not None and now - appointment.booked_at <= GRACE_PERIOD
     return appointment.starts_at - now < window and not in_grace
 
@@ -308,6 +332,14 @@ def why_not_open(starts_at: datetime, rules: SlotRules, therapist: Therapist) ->
         for b in rules["busy"]
     ):
         return TAKEN
+    if policy.max_sessions_per_day is not None:
+        zone, day = rules["zone"], starts_at.astimezone(rules["zone"]).date()
+        that_day = [b for b in rules["busy"] if b.start.astimezone(zone).date() == day]
+        if len(that_day) >= policy.max_sessions_per_day:
+            return (
+                f"Sorry, {therapist.first_name}'s day is now full. "
+                "Please choose a time on another day."
+            )
     return f"That time is not one of {therapist.first_name}'s open times. Please choose another."
 
 
@@ -322,13 +354,9 @@ def _insert(
 ) -> Appointment:
     ends_at = starts_at + session_type.duration
     # Expired holds block nobody: clear the ones in the way, in this same transaction.
-    Appointment.objects.filter(
-        therapist=therapist,
-        status=Appointment.Status.HELD,
-        held_until__lte=now,
-        starts_at__lt=ends_at,
-        ends_at__gt=starts_at,
-    ).delete()
+    Appointment.objects.filter(therapist=therapist).overlapping(starts_at, ends_at).expired_holds(
+        now=now
+    ).release_holds()
     return Appointment.objects.create(
         therapist=therapist,
         session_type=session_type,
@@ -338,8 +366,24 @@ def _insert(
     )
 
 
+# Serialises every booking write for one therapist. The overlap rule is an exclusion
+# constraint, but the buffer (gaps that depend on the therapist's current setting) and the daily
+# limit (a count per local day) cannot be: with every writer holding this lock while it checks
+# and writes, each check sees all bookings committed before it. One lock per therapist rather
+# than per day, because a buffer reaches across midnight; a therapist's bookings are a few a
+# minute at most, so the wait is never felt. Released at commit or rollback.
+CALENDAR_LOCK = 0x5CED  # the first key of pg_advisory_xact_lock(int, int): "schedule"
+
+
+def _lock_calendar(therapist_id: int) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite (the demo) runs IMMEDIATE transactions: one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CALENDAR_LOCK, therapist_id])
+
+
 @contextmanager
-def _overlap_is_unavailable(
+def _booking_transaction(
     therapist: Therapist,
     session_type: SessionType,
     starts_at: datetime,
@@ -347,9 +391,14 @@ def _overlap_is_unavailable(
     for_practice: bool = False,
     ignoring: Appointment | None = None,
 ) -> Iterator[None]:
-    """Run the block in a transaction; turn the no-overlap constraint into SlotUnavailable."""
+    """Run the block in a transaction holding the therapist's calendar lock.
+
+    The no-overlap constraint still guards against any writer that bypasses this; its
+    violation becomes SlotUnavailable.
+    """
     try:
         with transaction.atomic():
+            _lock_calendar(therapist.pk)
             yield
     except IntegrityError as error:
         if "appointment_no_overlap" not in str(error):
@@ -363,3 +412,35 @@ def _overlap_is_unavailable(
             ignoring=ignoring,
         )
         raise SlotUnavailable(TAKEN, nearest=nearest_open_slots(rules, starts_at)) from error
+
+
+# Hold quotas ----------------------------------------------------------------------------------
+
+
+def _take_hold_quota(*, hold_key: str, address: str | None, now: datetime) -> None:
+    """Count one hold against the visitor's session and address; refuse it over either limit.
+
+    A conditional UPDATE per counter, so two requests at once cannot both take the last one.
+    The counters are committed even when the hold itself then fails: tries count, not successes.
+    """
+    window = now.replace(minute=0, second=0, microsecond=0)
+    visitors = [(_visitor("session", hold_key), settings.HOLD_LIMIT_PER_SESSION)]
+    if address:
+        visitors.append((_visitor("address", address), settings.HOLD_LIMIT_PER_ADDRESS))
+    with transaction.atomic():
+        HoldQuota.objects.filter(window_start__lt=window - timedelta(days=1)).delete()
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(visitor=visitor, window_start=window) for visitor, _ in visitors],
+            ignore_conflicts=True,
+        )
+        for visitor, limit in visitors:
+            taken = HoldQuota.objects.filter(
+                visitor=visitor, window_start=window, used__lt=limit
+            ).update(used=F("used") + 1)
+            if not taken:
+                raise BookingNotAllowed(TOO_MANY_HOLDS)  # rolls back the other counter too
+
+
+def _visitor(kind: str, value: str) -> str:
+    # Only a keyed digest is stored: the table never holds an address or a session key.
+    return f"{kind}:{salted_hmac('scheduling.hold-quota', value, algorithm='sha256').hexdigest()}"

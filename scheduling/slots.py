@@ -176,6 +176,10 @@ def open_slots(
 
 def is_open_slot(starts_at: datetime, **rules: Unpack[SlotRules]) -> bool:
     """True when `open_slots` offers `starts_at`, so booking accepts exactly what was shown."""
+    now, horizon = rules["now"], rules["policy"].horizon
+    if not now <= starts_at <= now + horizon:
+        # Never offered; and a day either side of year 1 or 9999 is outside datetime's range.
+        return False
     around = timedelta(days=1)
     return starts_at in open_slots(**rules, start=starts_at - around, end=starts_at + around)
 

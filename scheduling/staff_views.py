@@ -102,6 +102,19 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_POST
+def staff_waive_late_change(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = calendar.get_appointment_for(request.user, pk)
+    try:
+        appointment.waive_late_change(by=request.user)
+    except Appointment.ChangeRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The late change is waived: no fee applies.")
+    return redirect("scheduling:staff-appointment", pk=appointment.pk)
+
+
+@staff_required
 def staff_book(request: HttpRequest) -> HttpResponse:
     form = StaffBookingForm(request.POST or None)
     if form.is_valid():

@@ -1,10 +1,11 @@
 """A visitor books from a therapist's profile: choose a type and a time, hold it, confirm it."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
 from practice.models import OutboundMessage
 from scheduling.models import Appointment
@@ -157,12 +158,10 @@ def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
 @pytest.mark.parametrize(
     ("starts_at", "message"),
     [
-        (denver(7, 10), "already passed"),
         (denver(8, 10), "at least 24 hours ahead"),
-        (denver(7, 10) + timedelta(days=61), "up to 60 days ahead"),
         (denver(9, 20), "not one of Dana&#x27;s open times"),
     ],
-    ids=["past", "inside-minimum-notice", "beyond-horizon", "outside-availability"],
+    ids=["inside-minimum-notice", "outside-availability"],
 )
 def test_a_time_that_is_not_open_is_refused_on_the_page(
     client, dana, first_session, frozen, starts_at, message
@@ -170,6 +169,29 @@ def test_a_time_that_is_not_open_is_refused_on_the_page(
     response = hold_time(client, first_session, starts_at)
     assert response.status_code == 200 and message in response.text
     assert "Nearest open times" in response.text
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        (denver(7, 10), "That time has already passed. Please choose a time in the future."),
+        (denver(7, 10) + timedelta(days=61), "Sessions can be booked up to 60 days ahead."),
+        (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), "up to 60 days ahead"),
+        (datetime(1, 1, 1, tzinfo=UTC), "already passed"),
+    ],
+    ids=["past", "beyond-horizon", "year-9999", "year-1"],
+)
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "client"])
+def test_a_time_outside_the_booking_window_is_refused_by_the_form(
+    client, alice, dana, first_session, frozen, starts_at, message, logged_in
+):
+    if logged_in:
+        client.force_login(alice)
+    response = hold_time(client, first_session, starts_at)
+
+    assert response.status_code == 200 and message in response.text
+    assert 'id="week-heading"' in response.text  # the week of open times is still there
     assert not Appointment.objects.exists()
 
 
@@ -286,8 +308,24 @@ def test_confirming_after_the_time_was_taken_offers_other_times(
     )
     client.force_login(alice)
     confirm = client.post(f"{response.url}confirm/")
-    assert confirm.status_code == 404  # the expired hold was cleared when bob booked
+    # The expired hold was cleared when Bob booked: Alice is told so, never shown a 404.
+    assert confirm.status_code == 200
+    assert "Your hold on that time ended and it was released." in confirm.text
+    assert "Nearest open times" in confirm.text
+    assert 'value="2030-01-09T17:00:00+00:00"' not in confirm.text  # Bob's time is not offered
     assert Appointment.objects.get().client == bob
+    again = client.get(response.url)
+    assert again.status_code == 200 and "Your hold on that time ended" in again.text
+
+
+def test_another_visitors_cleared_hold_is_still_not_found(client, dana, first_session, frozen):
+    from django.test import Client
+
+    response = hold_time(client, first_session, WEDNESDAY_TEN)
+    Appointment.objects.all().delete()
+
+    assert Client().get(response.url).status_code == 404
+    assert Client().post(f"{response.url}confirm/").status_code in (302, 404)
 
 
 def test_a_client_who_must_re_sign_consent_is_told_before_booking(
@@ -324,3 +362,48 @@ def test_a_morning_rule_stays_at_nine_on_both_sides_of_the_spring_change(
     berlin_monday = day_section(berlin_page, "2030-03-11")
     assert berlin_monday.index(">4:00 PM<") < berlin_monday.index(">4:30 PM<")
     assert ">3:30 PM<" not in berlin_monday
+
+
+# Hold limits ----------------------------------------------------------------------------------
+
+
+@override_settings(HOLD_LIMIT_PER_SESSION=3)
+def test_a_visitor_over_the_hold_limit_is_told_plainly_and_keeps_their_hold(
+    client, dana, first_session, frozen
+):
+    for hour in (9, 10, 11):
+        assert hold_time(client, first_session, denver(9, hour)).status_code == 302
+    kept = Appointment.objects.get(status="held")
+
+    response = hold_time(client, first_session, denver(9, 13))
+
+    assert response.status_code == 200
+    assert "we have paused holding new ones for a while" in response.text
+    assert list(Appointment.objects.all()) == [kept]  # nothing else changed
+    assert kept.starts_at == denver(9, 11)
+
+
+@override_settings(HOLD_LIMIT_PER_ADDRESS=4)
+def test_a_script_using_fresh_sessions_from_one_address_cannot_hold_every_time(
+    dana, first_session, frozen
+):
+    from django.test import Client
+
+    statuses = [
+        hold_time(Client(), first_session, denver(9, 9) + timedelta(hours=n)).status_code
+        for n in range(8)
+    ]
+
+    assert statuses == [302] * 4 + [200] * 4
+    assert Appointment.objects.count() == 4
+
+
+@override_settings(HOLD_LIMIT_PER_ADDRESS=2)
+def test_the_address_limit_counts_each_address_on_its_own(dana, first_session, frozen):
+    from django.test import Client
+
+    for n, address in enumerate(["198.51.100.1", "198.51.100.1", "198.51.100.2"]):
+        browser = Client(REMOTE_ADDR=address)
+        assert hold_time(browser, first_session, denver(9, 9 + n)).status_code == 302
+    third = hold_time(Client(REMOTE_ADDR="198.51.100.1"), first_session, denver(9, 14))
+    assert third.status_code == 200

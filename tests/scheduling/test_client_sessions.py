@@ -197,8 +197,8 @@ def test_a_client_moves_a_session_from_the_portal(client, alice, alices_session)
     moved = Appointment.objects.get(status="booked")
     assert moved.rescheduled_from == alices_session and moved.starts_at == denver(10, 14)
     alices_session.refresh_from_db()
-    assert alices_session.status == "cancelled"
-    assert alices_session.cancellation_reason == "rescheduled"
+    assert alices_session.status == "moved"
+    assert alices_session.rescheduled_to == moved
 
 
 def test_moving_to_a_time_that_is_not_open_keeps_the_session_and_says_why(

@@ -133,7 +133,7 @@ def test_clients_moving_into_the_same_free_slot_at_once_move_at_most_one(
     moved = next(o for o in outcomes if isinstance(o, Appointment))
     for original in originals:
         original.refresh_from_db()
-        expected = "cancelled" if original.pk == moved.rescheduled_from_id else "booked"
+        expected = "moved" if original.pk == moved.rescheduled_from_id else "booked"
         assert original.status == expected
     assert Appointment.objects.filter(starts_at=SLOT).get() == moved
 

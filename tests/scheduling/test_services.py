@@ -320,8 +320,8 @@ def test_rescheduling_keeps_the_history(alice, dana, first_session, frozen):
     appointment.refresh_from_db()
     assert moved.rescheduled_from == appointment and moved.status == Appointment.Status.BOOKED
     assert moved.starts_at == denver(10, 14) and moved.client == alice
-    assert appointment.status == Appointment.Status.CANCELLED
-    assert appointment.cancellation_reason == "rescheduled"
+    assert appointment.status == Appointment.Status.MOVED and not appointment.is_late_change
+    assert appointment.cancelled_at is not None and appointment.cancellation_reason == ""
     assert not OutboundMessage.objects.pending_for(appointment).exists()
     assert OutboundMessage.objects.filter(
         about_id=moved.pk, template="appointment_rescheduled"

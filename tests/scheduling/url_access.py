@@ -127,4 +127,5 @@ URL_ACCESS |= {
     "scheduling:staff-appointment": {**STAFF_ONLY, "kwargs": _danas_session_with_alice},
     "scheduling:staff-move": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
     "scheduling:staff-cancel": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
+    "scheduling:staff-waive-late-change": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
 }
