@@ -131,11 +131,6 @@ def transmit(message: OutboundMessage, rendered: Rendered) -> str:
     return send_email(message, rendered)
 
 
-def deliver(message: OutboundMessage) -> str:
-    """Render and send a message; return the provider's id for it."""
-    return transmit(message, render(message))
-
-
 def send_email(message: OutboundMessage, rendered: Rendered) -> str:
     message_id = make_msgid(domain=str(DNS_NAME))
     email = EmailMultiAlternatives(
