@@ -1,5 +1,6 @@
 """What happens to a message when the provider says yes, not now, never, or nothing at all."""
 
+import logging
 import smtplib
 from datetime import timedelta
 
@@ -105,6 +106,49 @@ def test_a_refused_address_fails_at_once_and_staff_see_why(settings, nia):
     message.refresh_from_db()
     assert message.status == Status.FAILED
     assert message.status_reason == "the mail server refused the message (550)"
+
+
+def test_a_message_kind_nothing_fills_in_is_not_sent_blank_but_failed_for_staff_and_logged(
+    client, sam, alice, caplog, mailoutbox
+):
+    message = make_message(to=alice.email, recipient=alice, template="welcome_back")
+    with caplog.at_level("DEBUG"):
+        assert outbox.send_message(message.pk) is False
+    assert mailoutbox == []
+    message.refresh_from_db()
+    reason = "nothing fills in welcome_back messages (a fault in the software)"
+    assert message.status == Status.FAILED and message.status_reason == reason
+    [error] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert error.getMessage() == f"message {message.pk} was not sent: {reason}"
+    assert_no_client_data(caplog.text, alice)
+    client.force_login(sam)
+    assert "1 needs a person" in client.get("/staff/").text
+    assert reason in client.get("/staff/messages/?status=failed").text
+
+
+def test_a_text_whose_template_is_missing_is_not_sent_but_failed_for_staff_and_logged(
+    client, sam, nia, caplog, settings
+):
+    nia.mobile_phone = "+19705550142"
+    nia.save()
+    message = make_message(to=nia.mobile_phone, recipient=nia, template="invitation", channel="sms")
+    with caplog.at_level("DEBUG"):
+        assert outbox.send_message(message.pk) is False
+    assert not settings.SMS_FILE_PATH.exists()
+    message.refresh_from_db()
+    reason = "the template emails/invitation.sms.txt is missing (a fault in the software)"
+    assert message.status == Status.FAILED and message.status_reason == reason
+    [error] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert error.getMessage() == f"message {message.pk} was not sent: {reason}"
+    assert_no_client_data(caplog.text, nia)
+    client.force_login(sam)
+    assert "1 needs a person" in client.get("/staff/").text
+    assert reason in client.get("/staff/messages/?status=failed").text
+
+
+def assert_no_client_data(log: str, person) -> None:
+    for value in (person.first_name, person.last_name, person.email, person.mobile_phone):
+        assert not value or value.lower() not in log.lower(), value
 
 
 def test_a_message_whose_send_never_reported_back_is_unknown_and_never_resent_by_itself(
