@@ -109,8 +109,16 @@ def test_a_refused_address_fails_at_once_and_staff_see_why(settings, nia):
 
 
 def test_a_message_kind_nothing_fills_in_is_not_sent_blank_but_failed_for_staff_and_logged(
-    client, sam, alice, caplog, mailoutbox
+    client, sam, alice, caplog, mailoutbox, settings, tmp_path
 ):
+    # Its templates exist (as after a template was added but its code forgotten); only the
+    # content builder that would fill in {{ link }} is missing.
+    (tmp_path / "emails").mkdir()
+    for part in ("subject.txt", "txt", "html"):
+        (tmp_path / "emails" / f"welcome_back.{part}").write_text("Welcome back: {{ link }}")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
     message = make_message(to=alice.email, recipient=alice, template="welcome_back")
     with caplog.at_level("DEBUG"):
         assert outbox.send_message(message.pk) is False
