@@ -79,15 +79,15 @@ test: $(VENV)/.installed services chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
-# Each app prints its own figures; they need PostgreSQL and Redis like the tests.
+# Each benchmark prints its own figures; they need PostgreSQL and Redis like the tests.
 bench: export DJANGO_DEBUG = false
 bench: export DJANGO_SECRET_KEY = bench-only-secret-key-not-for-production-0123456789
 bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
 bench: export CACHE_URL = $(TEST_CACHE_URL)
 bench: $(VENV)/.installed services
-	$(PY) -m scheduling.bench
-	$(PY) -m practice.bench
+	$(PY) -m bench.scheduling
+	$(PY) -m bench.outbox
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

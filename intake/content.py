@@ -29,7 +29,7 @@ class ShowIf(TypedDict):
     equals: str | bool
 
 
-class Question(TypedDict):
+class QuestionSpec(TypedDict):
     key: str
     kind: Kind
     text: str
@@ -39,16 +39,16 @@ class Question(TypedDict):
     show_if: ShowIf | None
 
 
-class Section(TypedDict):
+class SectionSpec(TypedDict):
     title: str
     intro: str
-    questions: list[Question]
+    questions: list[QuestionSpec]
 
 
-class Questionnaire(TypedDict):
+class QuestionnaireSpec(TypedDict):
     title: str
     intro: str
-    sections: list[Section]
+    sections: list[SectionSpec]
 
 
 def _question(
@@ -60,7 +60,7 @@ def _question(
     required: bool = False,
     choices: tuple[str, ...] = (),
     show_if: ShowIf | None = None,
-) -> Question:
+) -> QuestionSpec:
     return {
         "key": key,
         "kind": kind,
@@ -76,7 +76,7 @@ def _when_yes(key: str) -> ShowIf:
     return {"key": key, "equals": True}
 
 
-ABOUT_YOU: Section = {
+ABOUT_YOU: SectionSpec = {
     "title": "About you",
     "intro": "Let's start with the basics, so we know what to call you.",
     "questions": [
@@ -135,7 +135,7 @@ ABOUT_YOU: Section = {
     ],
 }
 
-STAYING_IN_TOUCH: Section = {
+STAYING_IN_TOUCH: SectionSpec = {
     "title": "Staying in touch",
     "intro": (
         "Tell us how to reach you and which ways are comfortable. Our messages only "
@@ -183,7 +183,7 @@ STAYING_IN_TOUCH: Section = {
     ],
 }
 
-WHAT_BRINGS_YOU: Section = {
+WHAT_BRINGS_YOU: SectionSpec = {
     "title": "What brings you here",
     "intro": (
         "There are no right or wrong answers. A few sentences is plenty; "
@@ -243,7 +243,7 @@ WHAT_BRINGS_YOU: Section = {
     ],
 }
 
-WHO_YOU_ARE: Section = {
+WHO_YOU_ARE: SectionSpec = {
     "title": "Who you are",
     "intro": (
         "Your culture, identity and beliefs shape your life, and we want to respect "
@@ -283,7 +283,7 @@ WHO_YOU_ARE: Section = {
     ],
 }
 
-PEOPLE_IN_YOUR_CORNER: Section = {
+PEOPLE_IN_YOUR_CORNER: SectionSpec = {
     "title": "People in your corner",
     "intro": (
         "First, someone we can call in an emergency. Then, if you like, the people "
@@ -342,7 +342,7 @@ PEOPLE_IN_YOUR_CORNER: Section = {
     ],
 }
 
-HEALTH: Section = {
+HEALTH: SectionSpec = {
     "title": "Your health",
     "intro": (
         "Your body and mind affect each other. This helps your therapist see the whole picture."
@@ -384,7 +384,7 @@ HEALTH: Section = {
     ],
 }
 
-SAFETY: Section = {
+SAFETY: SectionSpec = {
     "title": "Your safety, and anything else",
     "intro": "We ask everyone this question, because your safety matters to us.",
     "questions": [
@@ -410,7 +410,7 @@ SAFETY: Section = {
     ],
 }
 
-INTAKE_QUESTIONNAIRE: Questionnaire = {
+INTAKE_QUESTIONNAIRE: QuestionnaireSpec = {
     "title": "Getting to know you",
     "intro": (
         "Thank you for reaching out. These questions help your therapist get to know "

@@ -296,9 +296,6 @@ class SubmissionQuerySet(models.QuerySet):
             return self.filter(assigned_therapist__user=user)
         return self.none()
 
-    def needing_urgent_review(self) -> Self:
-        return self.filter(urgent=True, urgent_acknowledged_at__isnull=True)
-
     def in_queue(self) -> Self:
         """Sent intakes, and drafts that raised a safety flag (staff must see those at once)."""
         return self.filter(Q(submitted_at__isnull=False) | Q(urgent=True))

@@ -7,7 +7,7 @@ ones), so it touches only `objects.create` and plain fields.
 from typing import Any
 
 from intake import content, instruments
-from intake.screeners import GAD7, PHQ9, PHQ9_DIFFICULTY_KEY, Instrument
+from intake.screeners import GAD7, PHQ9, PHQ9_DIFFICULTY_KEY, Screener
 
 INTAKE_SLUG = "intake"
 INTAKE_NAME = "Intake questionnaire"
@@ -16,7 +16,7 @@ INTAKE_NAME = "Intake questionnaire"
 SCREENERS_BEFORE_SECTION = "Your safety, and anything else"
 
 
-def screener_questions(instrument: Instrument) -> list[dict[str, Any]]:
+def screener_questions(instrument: Screener) -> list[dict[str, Any]]:
     questions = [
         {
             "key": key,

@@ -32,7 +32,7 @@ GAD7_BANDS: tuple[Band, ...] = (
 
 
 @dataclass(frozen=True)
-class ScreenerResult:
+class ScreenerScore:
     """A scored screener. `item9_positive` is only ever True for the PHQ-9."""
 
     total: int
@@ -41,12 +41,12 @@ class ScreenerResult:
     item9_positive: bool = False
 
 
-def phq9(answers: Sequence[int]) -> ScreenerResult:
+def phq9(answers: Sequence[int]) -> ScreenerScore:
     """Score a PHQ-9. Any answer above 0 on item 9 needs a clinician's prompt review."""
     _validate(answers, expected_length=PHQ9_LENGTH, name="PHQ-9")
     total = sum(answers)
     severity, label = _band_for(total, PHQ9_BANDS)
-    return ScreenerResult(
+    return ScreenerScore(
         total=total,
         severity=severity,
         severity_label=label,
@@ -54,12 +54,12 @@ def phq9(answers: Sequence[int]) -> ScreenerResult:
     )
 
 
-def gad7(answers: Sequence[int]) -> ScreenerResult:
+def gad7(answers: Sequence[int]) -> ScreenerScore:
     """Score a GAD-7."""
     _validate(answers, expected_length=GAD7_LENGTH, name="GAD-7")
     total = sum(answers)
     severity, label = _band_for(total, GAD7_BANDS)
-    return ScreenerResult(total=total, severity=severity, severity_label=label)
+    return ScreenerScore(total=total, severity=severity, severity_label=label)
 
 
 def _validate(answers: Sequence[int], *, expected_length: int, name: str) -> None:

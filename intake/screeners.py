@@ -11,13 +11,15 @@ from intake import instruments, scoring
 
 
 @dataclass(frozen=True)
-class Instrument:
+class Screener:
+    """A published screener: wording, item keys and scoring (its code is a Section.Instrument)."""
+
     code: str
     name: str
     title: str
     stem: str
     items: tuple[str, ...]
-    score: Callable[[Sequence[int]], scoring.ScreenerResult]
+    score: Callable[[Sequence[int]], scoring.ScreenerScore]
     bands: tuple[scoring.Band, ...]
     max_total: int
 
@@ -25,7 +27,7 @@ class Instrument:
     def item_keys(self) -> tuple[str, ...]:
         return tuple(f"{self.code}_{number}" for number in range(1, len(self.items) + 1))
 
-    def score_answers(self, answers: Mapping[str, object]) -> scoring.ScreenerResult | None:
+    def score_answers(self, answers: Mapping[str, object]) -> scoring.ScreenerScore | None:
         """Score from stored answers by key; None while any item is unanswered."""
         values = [answers.get(key) for key in self.item_keys]
         if any(not isinstance(value, int) or isinstance(value, bool) for value in values):
@@ -36,7 +38,7 @@ class Instrument:
         return next((label for _low, value, label in self.bands if value == severity), severity)
 
 
-PHQ9 = Instrument(
+PHQ9 = Screener(
     code="phq9",
     name="PHQ-9",
     title="How you have been feeling",
@@ -46,7 +48,7 @@ PHQ9 = Instrument(
     bands=scoring.PHQ9_BANDS,
     max_total=27,
 )
-GAD7 = Instrument(
+GAD7 = Screener(
     code="gad7",
     name="GAD-7",
     title="Worry and nerves",
@@ -56,7 +58,7 @@ GAD7 = Instrument(
     bands=scoring.GAD7_BANDS,
     max_total=21,
 )
-INSTRUMENTS: dict[str, Instrument] = {PHQ9.code: PHQ9, GAD7.code: GAD7}
+INSTRUMENTS: dict[str, Screener] = {PHQ9.code: PHQ9, GAD7.code: GAD7}
 
 PHQ9_DIFFICULTY_KEY = "phq9_difficulty"
 PHQ9_ITEM9_KEY = PHQ9.item_keys[8]

@@ -91,21 +91,18 @@ def save_answers(
 
 
 def flag_urgent(submission: Submission) -> bool:
-    """Mark the intake urgent and alert every member of staff once. Call inside a transaction."""
+    """Mark the intake urgent and alert staff (or the practice) once. Call inside a transaction."""
     flagged = Submission.objects.filter(pk=submission.pk, urgent=False).update(
         urgent=True, urgent_at=timezone.now()
     )
     if not flagged:
         return False
-    for staff in User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk"):
-        outbox.schedule_message(
-            key=f"intake:{submission.pk}:urgent:{staff.pk}",
-            template=URGENT_TEMPLATE,
-            to=staff.email,
-            recipient=staff,
-            about=submission,
-            context={"submission_id": submission.pk},
-        )
+    outbox.alert_staff(
+        key=f"intake:{submission.pk}:urgent",
+        template=URGENT_TEMPLATE,
+        about=submission,
+        context={"submission_id": submission.pk},
+    )
     return True
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
@@ -30,6 +31,13 @@ class TransientDeliveryError(Exception):
 
 class DeliveryFailed(Exception):
     """The message can never be sent as it is (a refused address, a text too long)."""
+
+
+class MessageUndefined(DeliveryFailed):
+    """The code cannot make this kind of message: nothing fills it in, or a template is missing.
+
+    A fault in the software, never the recipient's: sending it would send an empty message.
+    """
 
 
 class DeliverySkipped(Exception):
@@ -82,7 +90,12 @@ def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]
 
 def render(message: OutboundMessage) -> Rendered:
     """Render a message from templates/emails/<template>.{subject.txt,txt,html,sms.txt}."""
-    build = _context_builders.get(message.template, lambda _message: {})
+    build = _context_builders.get(message.template)
+    if build is None:
+        # Its templates would render with blanks where the link or the time should be.
+        raise MessageUndefined(
+            f"nothing fills in {message.template} messages (a fault in the software)"
+        )
     context = {
         "recipient": message.recipient,
         "practice": PracticeSettings.load(),
@@ -91,6 +104,17 @@ def render(message: OutboundMessage) -> Rendered:
         **build(message),
     }
     attachments = tuple(context.pop("attachments", ()))
+    try:
+        return _render_templates(message, context, attachments)
+    except TemplateDoesNotExist as missing:
+        raise MessageUndefined(
+            f"the template {missing} is missing (a fault in the software)"
+        ) from missing
+
+
+def _render_templates(
+    message: OutboundMessage, context: dict, attachments: tuple[tuple[str, bytes, str], ...]
+) -> Rendered:
     base = f"emails/{message.template}"
     if message.channel == OutboundMessage.Channel.SMS:
         body = render_to_string(f"{base}.sms.txt", context)
@@ -129,11 +153,6 @@ def transmit(message: OutboundMessage, rendered: Rendered) -> str:
     if message.channel == OutboundMessage.Channel.SMS:
         return import_string(settings.SMS_BACKEND)().send(to=message.to, body=rendered.text)
     return send_email(message, rendered)
-
-
-def deliver(message: OutboundMessage) -> str:
-    """Render and send a message; return the provider's id for it."""
-    return transmit(message, render(message))
 
 
 def send_email(message: OutboundMessage, rendered: Rendered) -> str:

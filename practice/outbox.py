@@ -81,6 +81,8 @@ def alert_staff(
     staff = list(User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("pk"))
     recipients: list[tuple[str, User | None]] = [(person.email, person) for person in staff]
     if not recipients:
+        # Nobody would hear of it otherwise. The kind of alert only: its context is about a client.
+        logger.error("no active staff to alert (%s): writing to the practice's address", template)
         recipients = [(PracticeSettings.load().email, None)]
     written = 0
     for address, person in recipients:
@@ -121,6 +123,11 @@ def send_message(message_id: int) -> bool:
     except channels.DeliveryDeferred as deferred:
         _defer(message, until=deferred.until, reason=str(deferred))
         return False
+    except channels.MessageUndefined as undefined:
+        # Staff see the reason beside the message; developers need the log. The reason names
+        # the message kind or template only, never anything about the recipient.
+        logger.error("message %s was not sent: %s", message.pk, undefined)
+        return _finish(message, status=Status.FAILED, reason=str(undefined))
     except channels.DeliveryFailed as failed:
         return _finish(message, status=Status.FAILED, reason=str(failed))
     except Exception as error:

@@ -17,10 +17,3 @@ class FileBackend:
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         (folder / f"{stamp}-{provider_id}.txt").write_text(f"To: {to}\n\n{body}\n")
         return provider_id
-
-
-class ConsoleBackend:
-    def send(self, *, to: str, body: str) -> str:
-        provider_id = uuid.uuid4().hex
-        print(f"SMS to {to}: {body}")  # noqa: T201
-        return provider_id

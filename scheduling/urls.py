@@ -1,13 +1,80 @@
-from django.urls import include, path
+"""Every scheduling URL, in the "scheduling" namespace."""
 
-from scheduling import views
+from django.urls import path, re_path
+
+from scheduling import availability_views, booking_views, calendar_views, staff_views, views
 
 app_name = "scheduling"
 
 urlpatterns = [
+    # The therapist's calendar, the private feed and staff booking on a client's behalf.
     path("calendar/", views.calendar, name="calendar"),
-    # The therapist's calendar pages, the private feed and staff booking on behalf.
-    path("", include("scheduling.calendar_urls")),
+    path(
+        "calendar/appointments/<int:pk>/",
+        calendar_views.appointment_detail,
+        name="calendar-appointment",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/attended/",
+        calendar_views.mark_attended,
+        name="calendar-mark-attended",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/no-show/",
+        calendar_views.mark_no_show,
+        name="calendar-mark-no-show",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/cancel/",
+        calendar_views.cancel_by_practice,
+        name="calendar-cancel",
+    ),
+    path("calendar/book/", calendar_views.book_series, name="calendar-book"),
+    path("calendar/feed/", calendar_views.feed_settings, name="calendar-feed"),
+    path("calendar/feed/new/", calendar_views.feed_issue, name="calendar-feed-issue"),
+    path("calendar/feed/off/", calendar_views.feed_revoke, name="calendar-feed-revoke"),
+    re_path(
+        r"^feed/(?P<token>[A-Za-z0-9_-]{16,128})\.ics$",
+        calendar_views.feed_ics,
+        name="calendar-feed-ics",
+    ),
+    path("staff/calendar/", staff_views.staff_calendar, name="staff-calendar"),
+    path("staff/book/", staff_views.staff_book, name="staff-book"),
+    path("staff/appointments/<int:pk>/", staff_views.staff_appointment, name="staff-appointment"),
+    path("staff/appointments/<int:pk>/move/", staff_views.staff_move, name="staff-move"),
+    path("staff/appointments/<int:pk>/cancel/", staff_views.staff_cancel, name="staff-cancel"),
+    # Booking and the client's own sessions.
+    path("book/<slug:slug>/", booking_views.book, name="book"),
+    path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),
+    path("holds/<int:pk>/", booking_views.hold, name="hold"),
+    path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
+    path("sessions/<int:pk>/booked/", booking_views.booked, name="booked"),
+    path("sessions/<int:pk>/cancel/", booking_views.client_cancel, name="client-cancel"),
+    path(
+        "sessions/<int:pk>/reschedule/",
+        booking_views.client_reschedule,
+        name="client-reschedule",
+    ),
+    path("manage/<str:token>/", booking_views.manage, name="manage"),
+    path("manage/<str:token>/cancel/", booking_views.manage_cancel, name="manage-cancel"),
+    path(
+        "manage/<str:token>/reschedule/",
+        booking_views.manage_reschedule,
+        name="manage-reschedule",
+    ),
+    # The therapist's availability.
+    path("availability/", availability_views.weekly_hours, name="availability"),
+    path("availability/rules/", availability_views.booking_rules, name="booking-rules"),
+    path("availability/time-off/", availability_views.time_off, name="time-off"),
+    path(
+        "availability/time-off/<int:pk>/delete/",
+        availability_views.time_off_delete,
+        name="time-off-delete",
+    ),
+    path("availability/days/", availability_views.date_exceptions, name="date-exceptions"),
+    path(
+        "availability/days/<int:pk>/delete/",
+        availability_views.date_exception_delete,
+        name="date-exception-delete",
+    ),
 ]
-
-urlpatterns += [path("", include("scheduling.booking_urls"))]

@@ -1,5 +1,6 @@
 """The urgent path: crisis resources at once, a flag in the same transaction, one alert each."""
 
+import logging
 import re
 
 import pytest
@@ -89,8 +90,28 @@ def test_the_alert_says_only_that_an_intake_needs_review_and_links_to_it(
     for text in (email.subject, email.body.replace(link, ""), html.replace(link, "")):
         assert not HEALTH_WORDS.search(text), text
     message = OutboundMessage.objects.get()
-    assert message.key == f"intake:{submission.pk}:urgent:{sam.pk}"
+    assert message.key == f"intake:{submission.pk}:urgent:staff:{sam.pk}"
     assert message.context == {"submission_id": submission.pk}
+
+
+def test_with_no_active_staff_the_alert_goes_to_the_practice_and_an_error_is_logged(
+    client, alice, caplog, django_capture_on_commit_callbacks
+):
+    make_staff(email="gone@example.org", is_active=False)
+    submission = make_intake(client=alice)
+    client.force_login(alice)
+    with caplog.at_level("DEBUG"), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/intake/section/{SAFETY_PAGE}/", {"action": "later", "self_harm_thoughts": "yes"}
+        )
+
+    [email] = mail.outbox
+    assert email.to == [PracticeSettings.load().email]
+    assert f"/intake/submissions/{submission.pk}/" in email.body
+    [error] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "no active staff to alert (urgent_intake)" in error.getMessage()
+    assert not HEALTH_WORDS.search(caplog.text), caplog.text
+    assert "alice@example.org" not in caplog.text
 
 
 def test_the_flag_is_set_even_before_any_message_leaves(client, alice, sam):

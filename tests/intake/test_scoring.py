@@ -4,7 +4,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from intake import instruments
-from intake.scoring import ScreenerResult, gad7, phq9
+from intake.scoring import ScreenerScore, gad7, phq9
 
 # Expected bands written as explicit ranges, independently of the module's threshold table.
 PHQ9_EXPECTED = (
@@ -41,7 +41,7 @@ def test_every_phq9_answer_vector_scores_as_expected():
     for answers in itertools.product(range(4), repeat=9):
         result = phq9(answers)
         total = sum(answers)
-        assert result == ScreenerResult(
+        assert result == ScreenerScore(
             total=total,
             severity=PHQ9_EXPECTED[total][0],
             severity_label=PHQ9_EXPECTED[total][1],
@@ -53,7 +53,7 @@ def test_every_gad7_answer_vector_scores_as_expected():
     for answers in itertools.product(range(4), repeat=7):
         result = gad7(answers)
         total = sum(answers)
-        assert result == ScreenerResult(
+        assert result == ScreenerScore(
             total=total,
             severity=GAD7_EXPECTED[total][0],
             severity_label=GAD7_EXPECTED[total][1],
@@ -108,7 +108,7 @@ def test_gad7_band_boundaries(total, severity, label):
 
 
 def test_item9_is_flagged_for_any_answer_above_zero_even_when_total_is_minimal():
-    assert phq9([0, 0, 0, 0, 0, 0, 0, 0, 1]) == ScreenerResult(
+    assert phq9([0, 0, 0, 0, 0, 0, 0, 0, 1]) == ScreenerScore(
         total=1, severity="minimal", severity_label="Minimal", item9_positive=True
     )
 

@@ -1,5 +1,6 @@
 """What happens to a message when the provider says yes, not now, never, or nothing at all."""
 
+import logging
 import smtplib
 from datetime import timedelta
 
@@ -105,6 +106,51 @@ def test_a_refused_address_fails_at_once_and_staff_see_why(settings, nia):
     message.refresh_from_db()
     assert message.status == Status.FAILED
     assert message.status_reason == "the mail server refused the message (550)"
+
+
+def test_a_message_kind_nothing_fills_in_is_not_sent_blank_but_failed_for_staff_and_logged(
+    client, sam, alice, caplog, mailoutbox, settings, tmp_path
+):
+    # Its templates exist (as after a template was added but its code forgotten); only the
+    # content builder that would fill in {{ link }} is missing.
+    (tmp_path / "emails").mkdir()
+    for part in ("subject.txt", "txt", "html"):
+        (tmp_path / "emails" / f"welcome_back.{part}").write_text("Welcome back: {{ link }}")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    message = make_message(to=alice.email, recipient=alice, template="welcome_back")
+    with caplog.at_level("DEBUG"):
+        assert outbox.send_message(message.pk) is False
+    assert mailoutbox == []
+    reason = "nothing fills in welcome_back messages (a fault in the software)"
+    assert_failed_loudly(message, reason, log=caplog, about=alice, staff_client=client, staff=sam)
+
+
+def test_a_text_whose_template_is_missing_is_not_sent_but_failed_for_staff_and_logged(
+    client, sam, nia, caplog, settings
+):
+    nia.mobile_phone = "+19705550142"
+    nia.save()
+    message = make_message(to=nia.mobile_phone, recipient=nia, template="invitation", channel="sms")
+    with caplog.at_level("DEBUG"):
+        assert outbox.send_message(message.pk) is False
+    assert not settings.SMS_FILE_PATH.exists()
+    reason = "the template emails/invitation.sms.txt is missing (a fault in the software)"
+    assert_failed_loudly(message, reason, log=caplog, about=nia, staff_client=client, staff=sam)
+
+
+def assert_failed_loudly(message, reason: str, *, log, about, staff_client, staff) -> None:
+    """Failed with a plain reason, one error logged without the person's data, shown to staff."""
+    message.refresh_from_db()
+    assert message.status == Status.FAILED and message.status_reason == reason
+    [error] = [record for record in log.records if record.levelno >= logging.ERROR]
+    assert error.getMessage() == f"message {message.pk} was not sent: {reason}"
+    for value in (about.first_name, about.last_name, about.email, about.mobile_phone):
+        assert not value or value.lower() not in log.text.lower(), value
+    staff_client.force_login(staff)
+    assert "1 needs a person" in staff_client.get("/staff/").text
+    assert reason in staff_client.get("/staff/messages/?status=failed").text
 
 
 def test_a_message_whose_send_never_reported_back_is_unknown_and_never_resent_by_itself(

@@ -1,4 +1,4 @@
-"""Scheduling speed figures: `python -m scheduling.bench` or `make bench`. Prints, asserts nothing.
+"""Scheduling speed figures: `python -m bench.scheduling` or `make bench`. Prints, asserts nothing.
 
 1. How long 60 days of open slots take for a therapist with two years of appointments, loaded
    from PostgreSQL through slot_rules_for (the page's own path), and the pure part alone.
@@ -21,7 +21,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scheduling.bench_settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
@@ -161,7 +161,7 @@ def requests_per_second(therapist, session_type, bench_name: str) -> None:
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_CONN_MAX_AGE": "60",
-        "DJANGO_SETTINGS_MODULE": "scheduling.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "WARNING",
     }

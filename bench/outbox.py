@@ -1,5 +1,5 @@
 # ruff: noqa: T201  (a bench prints its figures)
-"""How fast the outbox works through a backlog: `python -m practice.bench` (or `make bench`).
+"""How fast the outbox works through a backlog: `python -m bench.outbox` (or `make bench`).
 
 Prints how long the dispatcher takes to claim 10,000 due reminders and one Celery worker
 (concurrency 1) to send them through Django's file e-mail backend, and the plan PostgreSQL

@@ -1,8 +1,8 @@
-"""Settings for `python -m scheduling.bench` only: the real site plus one bare view to compare."""
+"""Settings for `python -m bench.scheduling` only: the real site plus one bare view to compare."""
 
 from practice.settings import *  # noqa: F403
 
-ROOT_URLCONF = "scheduling.bench_urls"
+ROOT_URLCONF = "bench.urls"
 # The bench serves pages without running collectstatic first.
 STORAGES = {
     **STORAGES,  # noqa: F405
