@@ -37,9 +37,11 @@ $(PY):
 	@python="$$($(find_python))" || { echo "Python 3.12 or newer is needed (Django 6). Install it and try again."; exit 1; }; \
 	echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(PY)
+# Development installs both files (requirements-dev.txt includes requirements.txt); the Docker
+# image installs only requirements.txt.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 run: export DJANGO_DEBUG = true
