@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice.models import PracticeSettings, Therapist, User
-from practice.roles import client_required
+from practice.roles import AuthenticatedHttpRequest, client_required
 from scheduling import links, services
 from scheduling.availability import bookable_session_types, week_of_slots
 from scheduling.forms import (
@@ -191,7 +191,7 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
 
 @client_required
 @require_POST
-def hold_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     try:
         booked = services.confirm_booking(
@@ -211,7 +211,7 @@ def _client_appointment(user: User, pk: int) -> Appointment:
 
 @client_required
 @require_GET
-def booked(request: HttpRequest, pk: int) -> HttpResponse:
+def booked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     practice = PracticeSettings.load()
     return render(
@@ -261,7 +261,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_required
 @require_http_methods(["GET", "POST"])
-def client_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def client_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     return _cancel(
         request,
@@ -333,7 +333,7 @@ def _cancel(
 
 @client_required
 @require_http_methods(["GET", "POST"])
-def client_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def client_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     return _reschedule(request, appointment, done=reverse("practice:portal"))
 
