@@ -1,10 +1,12 @@
 """Public booking (choose a time, hold it, confirm it) and the client's cancel and move pages."""
 
 import secrets
+from typing import cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,7 +83,7 @@ def _render_book(
     session_types = list(session_types)
     session_type = choice.get("session_type") or next(iter(session_types), None)
     zone_name = choice.get("tz") or _visitor_zone_name(request)
-    label = options.fields["session_type"].label_from_instance
+    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
     context = {
         "session_type_choices": [(choice.pk, label(choice)) for choice in session_types],
         "therapist": therapist,
@@ -181,7 +183,8 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
             "held": held,
             "zone_name": zone_name,
             "zone_label": zone_label(zone, at=held.starts_at),
-            "expired": held.status != Appointment.Status.HELD or held.held_until <= now,
+            "expired": held.status != Appointment.Status.HELD
+            or (held.held_until is not None and held.held_until <= now),
             "error": error,
             "practice_window": describe(PracticeSettings.load().cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
@@ -245,6 +248,7 @@ def _signed_appointment(request: HttpRequest, token: str) -> Appointment:
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _signed_appointment(request, token)
+    assert appointment.client is not None  # links are sent only for booked sessions
     return render(
         request,
         "scheduling/manage.html",
@@ -286,6 +290,7 @@ def _cancel(
     request: HttpRequest, appointment: Appointment, *, done: str, reschedule_url: str
 ) -> HttpResponse:
     client = appointment.client
+    assert client is not None  # only booked sessions, which have a client, get here
     window = PracticeSettings.load().cancellation_window
     late = services.is_late_cancellation(appointment, now=timezone.now(), window=window)
     posted = request.POST if request.method == "POST" else None
@@ -348,6 +353,7 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) -> HttpResponse:
     client = appointment.client
+    assert client is not None  # only booked sessions, which have a client, get here
     form = SlotChoiceForm(request.POST if request.method == "POST" else None)
     error = None
     if form.is_valid():
