@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from consent.status import clients_missing_consent
 from intake import services
 from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
-from intake.models import AuditEntry, QuestionnaireVersion, Submission
+from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
 from practice.models import Therapist, User
 from practice.roles import (
@@ -197,7 +199,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _filtered(submissions, filters: dict):  # type: ignore[no-untyped-def]
+def _filtered(submissions: SubmissionQuerySet, filters: dict[str, Any]) -> SubmissionQuerySet:
     status = filters.get("status")
     submissions = submissions.filter(status=status) if status else submissions.in_queue()
     therapist = filters.get("therapist")

@@ -31,7 +31,7 @@ def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
-    destinations = {
+    destinations: dict[str, str] = {
         User.Role.CLIENT: "practice:portal",
         User.Role.THERAPIST: "scheduling:calendar",
         User.Role.STAFF: "practice:staff-dashboard",
