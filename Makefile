@@ -8,6 +8,10 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/practice
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
+# `make run PORT=8123` serves on another port; the links in the demo's e-mails follow it
+# unless DJANGO_SITE_URL is set.
+PORT ?= 8000
+DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # Django 6 needs Python 3.12+. Try the usual names, then pyenv's newest 3.12+.
 define find_python
@@ -28,7 +32,8 @@ endef
 .PHONY: help run test lint format bench services chromium
 
 help:
-	@echo "make run    set up and serve the demo practice on http://127.0.0.1:8000"
+	@echo "make run    set up and serve the demo practice on http://127.0.0.1:$(PORT)"
+	@echo "            (make run PORT=8123 serves on another port)"
 	@echo "make test   set up what the tests need and run the whole suite"
 	@echo "make lint   ruff check, format check and mypy"
 	@echo "make bench  print speed figures"
@@ -45,12 +50,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	touch $@
 
 run: export DJANGO_DEBUG = true
+# The web process reads PORT (honcho gives each process its own, the web's first); the worker
+# writes the e-mails, so both read the one site URL.
+run: export PORT := $(PORT)
+run: export DJANGO_SITE_URL := $(DJANGO_SITE_URL)
 run: $(VENV)/.installed
 	@mkdir -p var/mail var/sms var/broker
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "Serving the demo practice on http://127.0.0.1:8000/  (Ctrl-C stops everything)"
+	@echo "Serving the demo practice on http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	@echo "E-mails are written to var/mail/, texts to var/sms/."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
