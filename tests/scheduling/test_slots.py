@@ -404,7 +404,9 @@ def lies_inside_a_window(
 
 
 @pytest.mark.parametrize("zone_name", ZONE_NAMES)
-def test_every_date_of_2026_keeps_daytime_readings_and_fills_the_night_in_real_time(zone_name):
+def test_every_date_of_2026_keeps_daytime_readings_and_fills_the_night_in_real_time(
+    zone_name: str,
+) -> None:
     zone = ZoneInfo(zone_name)
     windows = [NIGHT, *DAYTIME]
     weekly = [WeeklyHours(weekday=d, start=s, end=e) for d in range(7) for s, e in windows]
