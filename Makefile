@@ -8,6 +8,10 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/practice
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
+# `make run PORT=8123` serves on another port; the links in the demo's e-mails follow it
+# unless DJANGO_SITE_URL is set.
+PORT ?= 8000
+DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # Django 6 needs Python 3.12+. Try the usual names, then pyenv's newest 3.12+.
 define find_python
@@ -28,27 +32,34 @@ endef
 .PHONY: help run test lint format bench services chromium
 
 help:
-	@echo "make run    set up and serve the demo practice on http://127.0.0.1:8000"
+	@echo "make run    set up and serve the demo practice on http://127.0.0.1:$(PORT)"
+	@echo "            (make run PORT=8123 serves on another port)"
 	@echo "make test   set up what the tests need and run the whole suite"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check, format check and mypy"
 	@echo "make bench  print speed figures"
 
 $(PY):
 	@python="$$($(find_python))" || { echo "Python 3.12 or newer is needed (Django 6). Install it and try again."; exit 1; }; \
 	echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(PY)
+# Development installs both files (requirements-dev.txt includes requirements.txt); the Docker
+# image installs only requirements.txt.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 run: export DJANGO_DEBUG = true
+# The web process reads PORT (honcho gives each process its own, the web's first); the worker
+# writes the e-mails, so both read the one site URL.
+run: export PORT := $(PORT)
+run: export DJANGO_SITE_URL := $(DJANGO_SITE_URL)
 run: $(VENV)/.installed
 	@mkdir -p var/mail var/sms var/broker
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "Serving the demo practice on http://127.0.0.1:8000/  (Ctrl-C stops everything)"
+	@echo "Serving the demo practice on http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	@echo "E-mails are written to var/mail/, texts to var/sms/."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
@@ -72,11 +83,9 @@ test: export DATABASE_URL = $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
 test: export CACHE_URL = $(TEST_CACHE_URL)
 test: export DJANGO_ALLOWED_HOSTS = localhost,127.0.0.1,testserver
-test: $(VENV)/.installed services chromium
+test: $(VENV)/.installed lint services chromium
 	$(PY) manage.py collectstatic --noinput -v 0
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 # Each benchmark prints its own figures; they need PostgreSQL and Redis like the tests.
@@ -89,9 +98,14 @@ bench: $(VENV)/.installed services
 	$(PY) -m bench.scheduling
 	$(PY) -m bench.outbox
 
+# mypy's Django plugin loads the settings, which refuse to load without a secret key unless
+# DJANGO_DEBUG is true; these values only let the type checker read them.
+lint: export DJANGO_DEBUG = false
+lint: export DJANGO_SECRET_KEY = lint-only-secret-key-not-for-production-0123456789
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

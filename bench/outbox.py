@@ -150,6 +150,7 @@ def seed() -> None:
                 due_at=now - timedelta(seconds=1),
             )
             for appointment in appointments
+            if appointment.client is not None  # all of them: each was created with a client
         ),
         batch_size=5000,
     )

@@ -6,13 +6,20 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
+from consent.models import (
+    ConsentDocument,
+    ContactPreference,
+    Decline,
+    DocumentVersion,
+    DocumentVersionQuerySet,
+    Signature,
+)
 from practice.admin import ReadOnlyAdmin
 
 
 class VersionInline(admin.TabularInline):
     model = DocumentVersion
-    fields = ["number", "title", "requires_resign", "published_at"]
+    fields = ("number", "title", "requires_resign", "published_at")
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -82,7 +89,7 @@ class DocumentVersionAdmin(admin.ModelAdmin):
         return actions
 
     @admin.action(description="Publish the selected drafts")
-    def publish(self, request: HttpRequest, queryset: QuerySet[DocumentVersion]) -> None:
+    def publish(self, request: HttpRequest, queryset: DocumentVersionQuerySet) -> None:
         published = [version for version in queryset.drafts().order_by("pk") if version.publish()]
         for version in published:
             self.message_user(request, f"Published {version}.", messages.SUCCESS)

@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 
 from consent.models import DocumentVersion
 
@@ -38,8 +39,8 @@ class SignatureForm(forms.Form):
         help_text="For example mother, father, grandparent or legal guardian.",
     )
 
-    def __init__(self, *args, version: DocumentVersion, **kwargs) -> None:
-        super().__init__(*args, initial={"version": version.pk, "digest": version.digest}, **kwargs)
+    def __init__(self, data: QueryDict | None = None, *, version: DocumentVersion) -> None:
+        super().__init__(data, initial={"version": version.pk, "digest": version.digest})
         if version.document.is_contact_consent:
             self.fields["email_ok"] = forms.ChoiceField(
                 label="May we send you e-mail about appointments and documents?",
@@ -61,7 +62,8 @@ class SignatureForm(forms.Form):
         return name
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("as_guardian"):
             for field, message in [
                 ("guardian_name", "Please type your own full name as parent or guardian."),
@@ -138,7 +140,8 @@ class ContactPreferenceForm(forms.Form):
         return f"+{digits}" if digits else ""
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("sms") == "yes" and not data.get("mobile_phone") and "mobile_phone" in data:
             self.add_error("mobile_phone", "Please give us a mobile number to text.")
         if self.may_turn_on:

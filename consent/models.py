@@ -294,7 +294,7 @@ class Decline(models.Model):
         return f"{self.version} declined {self.declined_at:%Y-%m-%d}"
 
 
-class ContactPreferenceQuerySet(models.QuerySet):
+class ContactPreferenceQuerySet(models.QuerySet["ContactPreference"]):
     def in_force_for(self, client) -> "ContactPreference | None":
         """The newest choice the client made, or None if they never made one."""
         return self.filter(client=client).order_by("-recorded_at", "-pk").first()

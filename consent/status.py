@@ -69,12 +69,15 @@ def published_documents() -> list[PublishedDocument]:
         by_document.setdefault(version.document_id, []).append(version)
     found = []
     for newest_first in by_document.values():
-        resign_numbers = [v.number for v in newest_first if v.requires_resign]
+        # Published versions are always numbered; only a draft has no number.
+        resign_numbers = [v.number for v in newest_first if v.requires_resign and v.number]
+        oldest = newest_first[-1].number
+        assert oldest is not None
         found.append(
             PublishedDocument(
                 document=newest_first[0].document,
                 current=newest_first[0],
-                oldest_valid_number=max(resign_numbers, default=newest_first[-1].number),
+                oldest_valid_number=max(resign_numbers, default=oldest),
             )
         )
     return found

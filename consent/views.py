@@ -21,7 +21,7 @@ from consent.status import (
     statuses_for,
 )
 from practice.models import User
-from practice.roles import client_required, staff_required
+from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 
 
 def get_status_for(client: User, slug: str) -> DocumentStatus:
@@ -46,7 +46,7 @@ def get_signature_for(user: User, pk: int) -> Signature:
 
 @client_required
 @require_GET
-def to_sign(request: HttpRequest) -> HttpResponse:
+def to_sign(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = statuses_for(request.user)
     return render(
         request,
@@ -62,7 +62,7 @@ def to_sign(request: HttpRequest) -> HttpResponse:
 @client_required
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def document(request: HttpRequest, slug: str) -> HttpResponse:
+def document(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     status = get_status_for(request.user, slug)
     version = status.current
     version.refresh_from_db(fields=["body"])
@@ -105,7 +105,7 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
 @client_required
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, slug: str) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     status = get_status_for(request.user, slug)
     earlier = Decline.objects.visible_to(request.user).filter(version=status.current).first()
     if signatures_of(request.user).filter(version=status.current).exists():
@@ -128,7 +128,7 @@ def decline(request: HttpRequest, slug: str) -> HttpResponse:
 
 @client_required
 @require_GET
-def signed(request: HttpRequest) -> HttpResponse:
+def signed(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consent/signed.html", {"signatures": signatures_of(request.user)})
 
 
@@ -138,21 +138,21 @@ def _copy_context(request: HttpRequest, signatures: list[Signature]) -> dict:
 
 @client_required
 @require_GET
-def signature(request: HttpRequest, pk: int) -> HttpResponse:
+def signature(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_signature_for(request.user, pk)
     return render(request, "consent/signature.html", _copy_context(request, [found]))
 
 
 @client_required
 @require_GET
-def signature_download(request: HttpRequest, pk: int) -> HttpResponse:
+def signature_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_signature_for(request.user, pk)
     return _download(request, [found], f"signed-{found.version.document.slug}-{found.pk}.html")
 
 
 @client_required
 @require_GET
-def signed_download(request: HttpRequest) -> HttpResponse:
+def signed_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _download(request, list(signatures_of(request.user)), "signed-documents.html")
 
 
@@ -171,7 +171,7 @@ def _download(request: HttpRequest, signatures: list[Signature], filename: str) 
 @client_required
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def contact_preferences(request: HttpRequest) -> HttpResponse:
+def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_force = ContactPreference.objects.in_force_for(request.user)
     allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
     current = {name: "yes" if name in allowed else "no" for name in ("email", "sms")}
@@ -209,7 +209,7 @@ def contact_preferences(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_overview(request: HttpRequest) -> HttpResponse:
+def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = list(
         User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(
             "last_name", "first_name", "email"

@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -126,7 +126,8 @@ class SectionForm(forms.Form):
         self.visible = intake.visible
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         merged = dict(self.intake.answers)
         for question in self.questions:
             if question.key in self.errors:
@@ -140,7 +141,7 @@ class SectionForm(forms.Form):
         for question in self.questions:
             # A question that does not apply cannot be wrong: its input is dropped.
             if question.key not in self.visible:
-                self._errors.pop(question.key, None)
+                self.errors.pop(question.key, None)
         if self.enforce_required:
             for question in self.questions:
                 if (
@@ -216,13 +217,14 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, therapists: list[Therapist], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].choices = [
+        cast(forms.ChoiceField, self.fields["therapist"]).choices = [
             ("", "Any therapist"),
             (self.UNASSIGNED, "Not assigned yet"),
         ] + [(str(therapist.pk), therapist.public_name) for therapist in therapists]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("sent_from"), cleaned.get("sent_to")
         if start and end and start > end:
             self.add_error("sent_to", "Choose a date on or after the first date.")
@@ -247,7 +249,8 @@ class StatusForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("status") == Submission.Status.REFERRED_OUT
             and not cleaned.get("note", "").strip()

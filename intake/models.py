@@ -45,7 +45,7 @@ class Questionnaire(models.Model):
         return self.name
 
 
-class QuestionnaireVersionQuerySet(models.QuerySet):
+class QuestionnaireVersionQuerySet(models.QuerySet["QuestionnaireVersion"]):
     def current_intake(self) -> "QuestionnaireVersion | None":
         """The version new clients fill in: the newest version of the intake questionnaire."""
         return self.filter(questionnaire__slug=Questionnaire.INTAKE).order_by("-number").first()
@@ -274,9 +274,10 @@ class Question(models.Model):
         if self.kind == self.Kind.YES_NO:
             return "Yes" if value else "No"
         if self.kind == self.Kind.FREQUENCY:
-            return dict((score, label) for label, score in instruments.ANSWER_OPTIONS).get(
-                value, str(value)
-            )
+            labels: dict[object, str] = {
+                score: label for label, score in instruments.ANSWER_OPTIONS
+            }
+            return labels.get(value, str(value))
         if self.kind == self.Kind.MULTIPLE_CHOICE and isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if self.kind == self.Kind.DATE and isinstance(value, str):

@@ -17,7 +17,7 @@ SCREENERS_BEFORE_SECTION = "Your safety, and anything else"
 
 
 def screener_questions(instrument: Screener) -> list[dict[str, Any]]:
-    questions = [
+    questions: list[dict[str, Any]] = [
         {
             "key": key,
             "kind": "frequency",

@@ -1,9 +1,10 @@
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +15,15 @@ from consent.status import clients_missing_consent
 from intake import services
 from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
-from intake.models import AuditEntry, QuestionnaireVersion, Submission
+from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
 from practice.models import Therapist, User
-from practice.roles import client_required, clinician_or_staff_required, staff_required
+from practice.roles import (
+    AuthenticatedHttpRequest,
+    client_required,
+    clinician_or_staff_required,
+    staff_required,
+)
 from scheduling.models import Appointment
 
 QUEUE_PAGE_SIZE = 200
@@ -41,7 +47,7 @@ def step_url(step: int, intake: Intake) -> str:
 @client_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
     if request.method == "POST":
         submission = services.start_intake(client=request.user)
@@ -57,7 +63,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @client_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def section(request: HttpRequest, step: int) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, step: int) -> HttpResponse:
     submission = _own_submission(request.user)
     if submission is None:
         return redirect("intake:start")
@@ -98,7 +104,7 @@ def section(request: HttpRequest, step: int) -> HttpResponse:
 @client_required
 @require_POST
 @sensitive_post_parameters()
-def save_draft(request: HttpRequest, step: int) -> HttpResponse:
+def save_draft(request: AuthenticatedHttpRequest, step: int) -> HttpResponse:
     """Called by intake_form.js on a timer: keep whatever is valid so far, quietly."""
     submission = _own_submission(request.user)
     if submission is None or not submission.is_draft:
@@ -120,7 +126,7 @@ def save_draft(request: HttpRequest, step: int) -> HttpResponse:
 @client_required
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
     if submission is None:
         return redirect("intake:start")
@@ -149,7 +155,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @client_required
 @require_GET
-def submitted(request: HttpRequest) -> HttpResponse:
+def submitted(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
     if submission is None or submission.is_draft:
         return redirect("intake:start")
@@ -163,7 +169,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 @clinician_or_staff_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapists = list(Therapist.objects.listed())
     form = QueueFilterForm(request.GET or None, therapists=therapists)
     visible = Submission.objects.visible_to(request.user)
@@ -194,7 +200,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered(submissions, filters: dict):  # type: ignore[no-untyped-def]
+def _filtered(submissions: SubmissionQuerySet, filters: dict[str, Any]) -> SubmissionQuerySet:
     status = filters.get("status")
     submissions = submissions.filter(status=status) if status else submissions.in_queue()
     therapist = filters.get("therapist")
@@ -224,7 +230,7 @@ def _submission_for(user: User, pk: int) -> Submission:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     submission: Submission,
     *,
     status_form: StatusForm | None = None,
@@ -270,14 +276,14 @@ def _detail(
 
 @clinician_or_staff_required
 @require_GET
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _submission_for(request.user, pk))
 
 
 @staff_required
 @require_POST
 @sensitive_post_parameters()
-def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -294,7 +300,7 @@ def submission_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 @sensitive_post_parameters()
-def submission_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -309,7 +315,7 @@ def submission_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_or_staff_required
 @require_POST
 @sensitive_post_parameters()
-def submission_note(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -322,7 +328,7 @@ def submission_note(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 @sensitive_post_parameters()
-def submission_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     try:
         services.acknowledge_urgent(submission=submission, by=request.user)
@@ -335,7 +341,7 @@ def submission_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "submission__client")
     submission_id = request.GET.get("submission", "")
     if submission_id.isdigit():

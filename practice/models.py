@@ -1,6 +1,6 @@
 import zoneinfo
 from datetime import datetime, time, timedelta
-from typing import Self
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -49,7 +49,7 @@ class User(AbstractUser):
         THERAPIST = "therapist", "Therapist"
         STAFF = "staff", "Staff"
 
-    username = None
+    username = None  # type: ignore[assignment]  # people log in with their e-mail address
     email = models.EmailField("e-mail address", unique=True)
     role = models.CharField(max_length=16, choices=Role, default=Role.CLIENT)
     preferred_name = models.CharField(
@@ -64,8 +64,8 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]
@@ -103,7 +103,7 @@ class User(AbstractUser):
         active_staff = self.is_active and self.is_staff and self.is_practice_staff
         return active_staff and app_label in PRACTICE_APP_LABELS
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         return self._runs_practice_app(perm.split(".", 1)[0]) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:

@@ -1,12 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 
 from practice import views
 
-admin.site.login = secure_admin_login(admin.site.login)
+# allauth's documented way to send admin logins through its own (rate-limited, MFA) login.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Practice administration"
 
 
@@ -29,7 +30,7 @@ practice_patterns = [
     path("staff/messages/<int:pk>/resend/", views.message_resend, name="message-resend"),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((practice_patterns, "practice"))),
     path("scheduling/", include("scheduling.urls")),
     path("intake/", include("intake.urls")),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from practice import outbox, services
 from practice.forms import InvitationForm
 from practice.models import OutboundMessage, Therapist, User
-from practice.roles import client_required, staff_required
+from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 
 
 @require_GET
@@ -30,8 +30,8 @@ def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def home_for_role(request: HttpRequest) -> HttpResponse:
-    destinations = {
+def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
+    destinations: dict[str, str] = {
         User.Role.CLIENT: "practice:portal",
         User.Role.THERAPIST: "scheduling:calendar",
         User.Role.STAFF: "practice:staff-dashboard",
@@ -40,12 +40,12 @@ def home_for_role(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "practice/portal.html")
 
 
 @staff_required
-def staff_dashboard(request: HttpRequest) -> HttpResponse:
+def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     needing_attention = OutboundMessage.objects.needing_attention().count()
     return render(
         request, "practice/staff_dashboard.html", {"messages_needing_attention": needing_attention}
@@ -53,7 +53,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if form.is_valid():
         user = services.invite_person(**form.cleaned_data)
@@ -64,7 +64,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     shown = OutboundMessage.objects.select_related("recipient").order_by("-due_at", "-pk")
     if status in OutboundMessage.Status.values:
@@ -82,7 +82,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def message_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboundMessage, pk=pk)
     if outbox.resend_message(message.pk, by=request.user):
         messages.success(request, f"Message #{message.pk} will be sent again in a moment.")

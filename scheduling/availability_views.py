@@ -1,12 +1,12 @@
 """A therapist's own pages for their weekly hours, booking rules, time off and dated exceptions."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practice.roles import therapist_required
+from practice.roles import AuthenticatedHttpRequest, therapist_required
 from scheduling.availability import booking_rules_for
 from scheduling.forms import (
     AvailabilityExceptionForm,
@@ -19,7 +19,7 @@ from scheduling.models import AvailabilityException, TimeOff, WeeklyAvailability
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def weekly_hours(request: HttpRequest) -> HttpResponse:
+def weekly_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     formset = WeeklyAvailabilityFormSet(
         request.POST or None,
@@ -41,7 +41,7 @@ def weekly_hours(request: HttpRequest) -> HttpResponse:
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def booking_rules(request: HttpRequest) -> HttpResponse:
+def booking_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     form = BookingRulesForm(request.POST or None, instance=booking_rules_for(therapist))
     if form.is_valid():
@@ -53,7 +53,7 @@ def booking_rules(request: HttpRequest) -> HttpResponse:
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def time_off(request: HttpRequest) -> HttpResponse:
+def time_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     # Typed times are the therapist's wall-clock times.
     with timezone.override(therapist.zone):
@@ -72,7 +72,7 @@ def time_off(request: HttpRequest) -> HttpResponse:
 
 @therapist_required
 @require_POST
-def time_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def time_off_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(TimeOff, therapist=request.user.therapist, pk=pk).delete()
     messages.success(request, "That time off is removed.")
     return redirect("scheduling:time-off")
@@ -80,7 +80,7 @@ def time_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def date_exceptions(request: HttpRequest) -> HttpResponse:
+def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     form = AvailabilityExceptionForm(
         request.POST or None, instance=AvailabilityException(therapist=therapist)
@@ -100,7 +100,7 @@ def date_exceptions(request: HttpRequest) -> HttpResponse:
 
 @therapist_required
 @require_POST
-def date_exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def date_exception_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(AvailabilityException, therapist=request.user.therapist, pk=pk).delete()
     messages.success(request, "That day is back to your weekly hours.")
     return redirect("scheduling:date-exceptions")

@@ -2,11 +2,13 @@
 
 import secrets
 from datetime import datetime
+from typing import cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice.models import PracticeSettings, Therapist, User
-from practice.roles import client_required
+from practice.roles import AuthenticatedHttpRequest, client_required
 from scheduling import links, services
 from scheduling.availability import bookable_session_types, booking_rules_for, week_of_slots
 from scheduling.forms import (
@@ -93,7 +95,7 @@ def _render_book(
     session_types = list(session_types)
     session_type = choice.get("session_type") or next(iter(session_types), None)
     zone_name = choice.get("tz") or _visitor_zone_name(request)
-    label = options.fields["session_type"].label_from_instance
+    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
     context = {
         "session_type_choices": [(choice.pk, label(choice)) for choice in session_types],
         "therapist": therapist,
@@ -218,7 +220,8 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
             "held": held,
             "zone_name": zone_name,
             "zone_label": zone_label(zone, at=held.starts_at),
-            "expired": held.status != Appointment.Status.HELD or held.held_until <= now,
+            "expired": held.status != Appointment.Status.HELD
+            or (held.held_until is not None and held.held_until <= now),
             "error": error,
             "practice_window": describe(PracticeSettings.load().cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
@@ -228,7 +231,7 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
 
 @client_required
 @require_POST
-def hold_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     if held is None:
         return _hold_ended(request)
@@ -252,7 +255,7 @@ def _client_appointment(user: User, pk: int) -> Appointment:
 
 @client_required
 @require_GET
-def booked(request: HttpRequest, pk: int) -> HttpResponse:
+def booked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     practice = PracticeSettings.load()
     return render(
@@ -286,6 +289,7 @@ def _signed_appointment(request: HttpRequest, token: str) -> Appointment:
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _signed_appointment(request, token)
+    assert appointment.client is not None  # links are sent only for booked sessions
     return render(
         request,
         "scheduling/manage.html",
@@ -302,7 +306,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_required
 @require_http_methods(["GET", "POST"])
-def client_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def client_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     return _cancel(
         request,
@@ -327,6 +331,7 @@ def _cancel(
     request: HttpRequest, appointment: Appointment, *, done: str, reschedule_url: str
 ) -> HttpResponse:
     client = appointment.client
+    assert client is not None  # only booked sessions, which have a client, get here
     window = PracticeSettings.load().cancellation_window
     late = services.is_late_change(appointment, now=timezone.now(), window=window)
     posted = request.POST if request.method == "POST" else None
@@ -374,7 +379,7 @@ def _cancel(
 
 @client_required
 @require_http_methods(["GET", "POST"])
-def client_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def client_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = _client_appointment(request.user, pk)
     return _reschedule(request, appointment, done=reverse("practice:portal"))
 
@@ -389,6 +394,7 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) -> HttpResponse:
     client = appointment.client
+    assert client is not None  # only booked sessions, which have a client, get here
     horizon = booking_rules_for(appointment.therapist).horizon
     form = SlotChoiceForm(request.POST if request.method == "POST" else None, horizon=horizon)
     window = PracticeSettings.load().cancellation_window
@@ -402,7 +408,9 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
             error = refused
         else:
             when = timezone.localtime(moved.starts_at, client.zone)
-            late = " This counts as a late change." if moved.rescheduled_from.is_late_change else ""
+            moved_from = moved.rescheduled_from
+            late_change = moved_from is not None and moved_from.is_late_change
+            late = " This counts as a late change." if late_change else ""
             messages.success(
                 request,
                 f"Your session is moved to {when:%A %-d %B} at {when:%-I:%M %p}.{late} "

@@ -71,7 +71,8 @@ class CalendarPage:
 
 def chosen_view(query: QueryDict, *, today: date) -> tuple[str, date]:
     """The view ("week" or "day") and date a calendar URL asks for; today's week by default."""
-    view = query.get("view") if query.get("view") in SPANS else WEEK
+    requested = query.get("view", WEEK)
+    view = requested if requested in SPANS else WEEK
     try:
         chosen = date.fromisoformat(query.get("date", ""))
     except ValueError:

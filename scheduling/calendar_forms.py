@@ -4,6 +4,7 @@ Times are entered as a date and a clock time in the therapist's own zone.
 """
 
 from datetime import datetime
+from typing import cast
 
 from django import forms
 
@@ -47,8 +48,10 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args, therapist: Therapist, clients, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["session_type"].queryset = therapist.session_types.all()
+        cast(forms.ModelChoiceField, self.fields["client"]).queryset = clients
+        cast(
+            forms.ModelChoiceField, self.fields["session_type"]
+        ).queryset = therapist.session_types.all()
         self.fields[
             "at"
         ].help_text = f"In your time zone ({therapist.time_zone.replace('_', ' ')})."
@@ -62,13 +65,15 @@ class SessionTimeForm(forms.Form):
 
     def __init__(self, *args, therapist: Therapist | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.therapist = therapist
+        # Not `self.therapist`: StaffBookingForm has a field of that name.
+        self.given_therapist = therapist
 
     def therapist_for_time(self) -> Therapist | None:
-        return self.therapist
+        return self.given_therapist
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         therapist = self.therapist_for_time()
         if therapist and data.get("day") and data.get("at"):
             starts_at = local_instant(data["day"], data["at"], therapist.zone)
@@ -109,7 +114,8 @@ class StaffBookingForm(SessionTimeForm):
         return self.cleaned_data.get("therapist")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         therapist, session_type = data.get("therapist"), data.get("session_type")
         if (
             therapist

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from practice.roles import therapist_required
+from practice.roles import AuthenticatedHttpRequest, therapist_required
 from scheduling import calendar, outcomes, series, services
 from scheduling.calendar_forms import CancelForm, SeriesForm
 from scheduling.feed import feed_calendar
@@ -18,7 +18,7 @@ from scheduling.models import Appointment, CalendarFeed
 
 @therapist_required
 @require_GET
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     return _render_detail(request, appointment)
 
@@ -42,17 +42,17 @@ def _render_detail(
 
 @therapist_required
 @require_POST
-def mark_attended(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_attended(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _record_outcome(request, pk, Appointment.mark_attended, "Marked as attended.")
 
 
 @therapist_required
 @require_POST
-def mark_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _record_outcome(request, pk, Appointment.mark_no_show, "Marked as a no-show.")
 
 
-def _record_outcome(request: HttpRequest, pk: int, record, done: str) -> HttpResponse:
+def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: str) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     try:
         record(appointment)
@@ -64,7 +64,7 @@ def _record_outcome(request: HttpRequest, pk: int, record, done: str) -> HttpRes
 
 @therapist_required
 @require_POST
-def cancel_by_practice(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -79,7 +79,7 @@ def cancel_by_practice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @therapist_required
-def book_series(request: HttpRequest) -> HttpResponse:
+def book_series(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose, then preview every date with what blocks it, then book the free ones."""
     therapist = request.user.therapist
     clients = series.clients_of(therapist)
@@ -110,7 +110,7 @@ def book_series(request: HttpRequest) -> HttpResponse:
     return _preview(request, form, plan, problem)
 
 
-def _plan(request: HttpRequest, data: dict) -> series.SeriesPlan:
+def _plan(request: AuthenticatedHttpRequest, data: dict) -> series.SeriesPlan:
     return series.plan_series(
         client=data["client"],
         therapist=request.user.therapist,
@@ -132,13 +132,13 @@ def _stale(request: HttpRequest, plan: series.SeriesPlan) -> str:
 
 
 def _preview(
-    request: HttpRequest, form: SeriesForm, plan: series.SeriesPlan, problem: str = ""
+    request: AuthenticatedHttpRequest, form: SeriesForm, plan: series.SeriesPlan, problem: str = ""
 ) -> HttpResponse:
     context = {"form": form, "plan": plan, "problem": problem, "zone": request.user.therapist.zone}
     return render(request, "scheduling/series_preview.html", context)
 
 
-def _series_initial(request: HttpRequest) -> dict:
+def _series_initial(request: AuthenticatedHttpRequest) -> dict:
     """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later."""
     try:
         after = calendar.get_appointment_for(request.user, int(request.GET.get("after", "")))
@@ -159,14 +159,14 @@ def _series_initial(request: HttpRequest) -> dict:
 
 @therapist_required
 @require_GET
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(therapist=request.user.therapist).first()
     return render(request, "scheduling/feed_settings.html", {"feed": feed})
 
 
 @therapist_required
 @require_POST
-def feed_issue(request: HttpRequest) -> HttpResponse:
+def feed_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     token = CalendarFeed.issue(request.user.therapist)
     url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
     feed = CalendarFeed.objects.get(therapist=request.user.therapist)
@@ -178,7 +178,7 @@ def feed_issue(request: HttpRequest) -> HttpResponse:
 
 @therapist_required
 @require_POST
-def feed_revoke(request: HttpRequest) -> HttpResponse:
+def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     if CalendarFeed.revoke(request.user.therapist):
         messages.success(
             request, "Your calendar feed is turned off. The old address shows nothing."

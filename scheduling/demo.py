@@ -6,6 +6,7 @@ Runs after practice.demo.seed(), which makes the therapists and the demo client.
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,12 +45,12 @@ SESSION_TYPES = [
 ]
 
 # Wall-clock hours in each therapist's own zone: (weekdays, start, end); 0 is Monday.
-HOURS = {
+HOURS: dict[str, list[tuple[tuple[int, ...], str, str]]] = {
     "maya-chen": [((0, 1, 2, 3), "09:00", "17:00")],  # America/Denver
     "daniel-ortiz": [((1, 2, 3, 4), "08:00", "12:00"), ((1, 2, 3, 4), "13:00", "16:00")],  # Phoenix
     "priya-raman": [((0, 2, 4), "12:00", "19:00")],  # America/Chicago, after school
 }
-RULES = {
+RULES: dict[str, dict[str, Any]] = {
     "maya-chen": {"minimum_notice": timedelta(hours=24), "max_sessions_per_day": 6},
     "daniel-ortiz": {"minimum_notice": timedelta(hours=48), "horizon": timedelta(days=45)},
     "priya-raman": {"buffer": timedelta(minutes=15), "max_sessions_per_day": 5},

@@ -53,6 +53,7 @@ def feed_calendar(therapist: Therapist) -> bytes:
 
 
 def _event(appointment: Appointment, *, host: str, stamp: datetime) -> Event:
+    assert appointment.client is not None  # feed_calendar selects only booked clients' sessions
     event = Event()
     event.add("uid", f"appointment-{appointment.pk}@{host}")
     event.add("dtstamp", stamp.astimezone(UTC))

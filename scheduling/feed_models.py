@@ -3,15 +3,19 @@
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
+
+if TYPE_CHECKING:
+    from practice.models import Therapist
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class CalendarFeedQuerySet(models.QuerySet):
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
     def for_token(self, token: str) -> "CalendarFeed | None":
         """The live feed this token opens, or None (unknown, turned off or replaced)."""
         digest = _digest(token)
@@ -41,7 +45,7 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.therapist}"
 
     @classmethod
-    def issue(cls, therapist: models.Model) -> str:
+    def issue(cls, therapist: "Therapist") -> str:
         """Give the therapist a new feed address and return its token (shown once, never stored)."""
         token = secrets.token_urlsafe(32)  # 256 bits
         with transaction.atomic():
@@ -52,7 +56,7 @@ class CalendarFeed(models.Model):
         return token
 
     @classmethod
-    def revoke(cls, therapist: models.Model) -> bool:
+    def revoke(cls, therapist: "Therapist") -> bool:
         """Turn the therapist's feed off; True if there was one."""
         deleted, _ = cls.objects.filter(therapist=therapist).delete()
         return bool(deleted)

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -54,7 +55,7 @@ class BookingOptionsForm(forms.Form):
 
     def __init__(self, *args, session_types: QuerySet[SessionType], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session_type"].queryset = session_types
+        cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = session_types
 
 
 class SlotChoiceForm(forms.Form):
@@ -94,7 +95,7 @@ class HoldForm(SlotChoiceForm):
         self, *args, session_types: QuerySet[SessionType], horizon: timedelta, **kwargs
     ) -> None:
         super().__init__(*args, horizon=horizon, **kwargs)
-        self.fields["session_type"].queryset = session_types
+        cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = session_types
 
 
 class CancelForm(forms.Form):
@@ -141,7 +142,7 @@ class UnitDurationField(forms.IntegerField):
             return int(value / self.unit)
         return value
 
-    def to_python(self, value) -> timedelta | None:
+    def to_python(self, value) -> timedelta | None:  # type: ignore[override]  # reads a whole number, cleans to a timedelta
         number = super().to_python(value)
         return None if number is None else number * self.unit
 

@@ -51,8 +51,10 @@ def schedule_appointment_messages(appointment: Appointment) -> None:
     client = appointment.client
     if client is None:
         return
-    _schedule_to_client(appointment, key="confirmation", template="appointment_confirmation")
-    _schedule_reminders(appointment)
+    _schedule_to_client(
+        appointment, client, key="confirmation", template="appointment_confirmation"
+    )
+    _schedule_reminders(appointment, client)
 
 
 def cancel_appointment_messages(appointment: Appointment, *, reason: str) -> None:
@@ -63,7 +65,9 @@ def cancel_appointment_messages(appointment: Appointment, *, reason: str) -> Non
     """
     outbox.cancel_pending_messages(appointment, reason=f"appointment cancelled: {reason}")
     if appointment.client is not None:
-        _schedule_to_client(appointment, key="cancellation", template="appointment_cancelled")
+        _schedule_to_client(
+            appointment, appointment.client, key="cancellation", template="appointment_cancelled"
+        )
 
 
 def reschedule_appointment_messages(old: Appointment, new: Appointment) -> None:
@@ -76,11 +80,12 @@ def reschedule_appointment_messages(old: Appointment, new: Appointment) -> None:
         return
     _schedule_to_client(
         new,
+        new.client,
         key="rescheduled",
         template="appointment_rescheduled",
         context={"from_appointment_id": old.pk},
     )
-    _schedule_reminders(new)
+    _schedule_reminders(new, new.client)
 
 
 def schedule_therapist_agendas(now: datetime | None = None) -> int:
@@ -155,8 +160,7 @@ def earliest_instant(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     return min(readings)
 
 
-def _schedule_reminders(appointment: Appointment) -> None:
-    client = appointment.client
+def _schedule_reminders(appointment: Appointment, client: User) -> None:
     practice = PracticeSettings.load()
     now = timezone.now()
     plan = [(EMAIL, practice.email_reminder_offset), (SMS, practice.sms_reminder_offset)]
@@ -168,6 +172,7 @@ def _schedule_reminders(appointment: Appointment) -> None:
         if _address(client, channel) and due_at > now:
             _schedule_to_client(
                 appointment,
+                client,
                 key=f"reminder-{_duration_label(offset)}",
                 template="appointment_reminder",
                 channel=channel,
@@ -179,31 +184,30 @@ def _schedule_reminders(appointment: Appointment) -> None:
         )
         if due_at > now:
             _schedule_to_client(
-                appointment, key="intake-nudge", template="intake_nudge", due_at=due_at
+                appointment, client, key="intake-nudge", template="intake_nudge", due_at=due_at
             )
 
 
 def is_first_session(appointment: Appointment) -> bool:
     """No earlier session of this client that took place or is still coming."""
-    earlier = (
-        Appointment.objects.filter(
-            client=appointment.client,
-            status__in=[
-                Appointment.Status.BOOKED,
-                Appointment.Status.ATTENDED,
-                Appointment.Status.NO_SHOW,
-            ],
-            starts_at__lt=appointment.starts_at,
-            rescheduled_to__isnull=True,
-        )
-        .exclude(pk=appointment.pk)
-        .exclude(pk=appointment.rescheduled_from_id)
-    )
+    earlier = Appointment.objects.filter(
+        client=appointment.client,
+        status__in=[
+            Appointment.Status.BOOKED,
+            Appointment.Status.ATTENDED,
+            Appointment.Status.NO_SHOW,
+        ],
+        starts_at__lt=appointment.starts_at,
+        rescheduled_to__isnull=True,
+    ).exclude(pk=appointment.pk)
+    if appointment.rescheduled_from_id is not None:
+        earlier = earlier.exclude(pk=appointment.rescheduled_from_id)
     return not earlier.exists()
 
 
 def _schedule_to_client(
     appointment: Appointment,
+    client: User,
     *,
     key: str,
     template: str,
@@ -214,8 +218,8 @@ def _schedule_to_client(
     outbox.schedule_message(
         key=f"appointment:{appointment.pk}:{key}:{channel}",
         template=template,
-        to=_address(appointment.client, channel),
-        recipient=appointment.client,
+        to=_address(client, channel),
+        recipient=client,
         channel=channel,
         about=appointment,
         due_at=due_at,
@@ -243,7 +247,7 @@ def _agenda_key(therapist: Therapist, now: datetime) -> str:
 def confirmation_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     return {
-        **appointment_facts(appointment, appointment.client),
+        **appointment_facts(appointment, _client_of(appointment)),
         "attachments": [("appointment.ics", appointment_ics(appointment), "text/calendar")],
     }
 
@@ -252,13 +256,13 @@ def confirmation_context(message: OutboundMessage) -> dict:
 def reminder_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     _require_sending_hours(appointment)
-    return appointment_facts(appointment, appointment.client)
+    return appointment_facts(appointment, _client_of(appointment))
 
 
 @channels.context_builder("intake_nudge")
 def intake_nudge_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
-    client = appointment.client
+    client = _client_of(appointment)
     telehealth = [client.pk] if appointment.session_type.is_telehealth else []
     missing_intake = client.pk in intake_status.clients_missing_intake([client.pk])
     missing_consent = client.pk in consent_status.clients_missing_consent(
@@ -279,9 +283,9 @@ def cancellation_context(message: OutboundMessage) -> dict:
     appointment = _appointment(message)
     if appointment.status in (Appointment.Status.BOOKED, Appointment.Status.HELD):
         raise channels.DeliverySkipped("the appointment is booked again")
-    _require_channel(message, appointment.client)
+    _require_channel(message, _client_of(appointment))
     return {
-        **appointment_facts(appointment, appointment.client),
+        **appointment_facts(appointment, _client_of(appointment)),
         "attachments": [
             ("cancelled.ics", appointment_ics(appointment, cancelled=True), "text/calendar")
         ],
@@ -293,15 +297,16 @@ def reschedule_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     old = Appointment.objects.filter(pk=message.context.get("from_appointment_id")).first()
     attachments = [("appointment.ics", appointment_ics(appointment), "text/calendar")]
-    facts = appointment_facts(appointment, appointment.client)
+    facts = appointment_facts(appointment, _client_of(appointment))
     if old is not None:
-        facts["previous_when"] = format_when(old.starts_at.astimezone(appointment.client.zone))
+        facts["previous_when"] = format_when(old.starts_at.astimezone(_client_of(appointment).zone))
         attachments.append(("cancelled.ics", appointment_ics(old, cancelled=True), "text/calendar"))
     return {**facts, "attachments": attachments}
 
 
 @channels.context_builder("therapist_agenda")
 def agenda_context(message: OutboundMessage) -> dict:
+    assert message.about_id is not None  # schedule_therapist_agendas writes it about a therapist
     therapist = Therapist.objects.select_related("user").get(pk=message.about_id)
     day = date.fromisoformat(message.context["date"])
     zone = therapist.zone
@@ -326,7 +331,7 @@ def agenda_context(message: OutboundMessage) -> dict:
         "sessions": [
             {
                 "time": format_time(session.starts_at.astimezone(zone)),
-                "initials": session.client.initials,
+                "initials": _client_of(session).initials,
             }
             for session in sessions
         ],
@@ -346,6 +351,8 @@ def unknown_alert_context(message: OutboundMessage) -> dict:
 
 
 def _appointment(message: OutboundMessage) -> Appointment:
+    if message.about_id is None:
+        raise channels.DeliverySkipped("the message is about no appointment")
     appointment = (
         Appointment.objects.select_related("therapist", "session_type", "client")
         .filter(pk=message.about_id)
@@ -354,6 +361,13 @@ def _appointment(message: OutboundMessage) -> Appointment:
     if appointment is None or appointment.client_id != message.recipient_id:
         raise channels.DeliverySkipped("the appointment is no longer this client's")
     return appointment
+
+
+def _client_of(appointment: Appointment) -> User:
+    """The client a message about this appointment goes to (a visitor's hold has none)."""
+    if appointment.client is None:
+        raise channels.DeliverySkipped("the appointment has no client")
+    return appointment.client
 
 
 def _upcoming_appointment(message: OutboundMessage) -> Appointment:
@@ -367,14 +381,14 @@ def _upcoming_appointment(message: OutboundMessage) -> Appointment:
         raise channels.DeliverySkipped("the appointment was moved")
     if appointment.starts_at <= timezone.now():
         raise channels.DeliverySkipped("the appointment is past")
-    _require_channel(message, appointment.client)
+    _require_channel(message, _client_of(appointment))
     return appointment
 
 
 def _require_sending_hours(appointment: Appointment) -> None:
     """A reminder that falls due late (after an outage, say) still never goes out at night."""
     practice = PracticeSettings.load()
-    zone = appointment.client.zone
+    zone = _client_of(appointment).zone
     local = timezone.now().astimezone(zone)
     if practice.sending_hours_start <= local.time() <= practice.sending_hours_end:
         return

@@ -91,9 +91,15 @@ def plan_series(
     sessions = []
     for day, start in zip(days, starts, strict=True):
         end = start + session_type.duration if start else None
-        problem = _problem(start, end, busy, now, zone) or _refused_by_booking(
-            client=client, therapist=therapist, session_type=session_type, starts_at=start, by=by
-        )
+        problem = _problem(start, end, busy, now, zone)
+        if not problem and start is not None:
+            problem = _refused_by_booking(
+                client=client,
+                therapist=therapist,
+                session_type=session_type,
+                starts_at=start,
+                by=by,
+            )
         sessions.append(PlannedSession(day=day, starts_at=start, ends_at=end, problem=problem))
     return SeriesPlan(sessions=sessions)
 
@@ -115,7 +121,7 @@ class _TrialBooking(Exception):
     """Rolls a trial booking back."""
 
 
-def _refused_by_booking(*, starts_at: datetime | None, **booking) -> str:
+def _refused_by_booking(*, starts_at: datetime, **booking) -> str:
     """Why the booking service would refuse this time today ("" when it would book it).
 
     The preview asks the very service that confirming calls, in a transaction rolled back at

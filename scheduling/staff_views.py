@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from practice.models import Therapist
-from practice.roles import staff_required
+from practice.roles import AuthenticatedHttpRequest, staff_required
 from scheduling import calendar, outcomes, services
 from scheduling.calendar_forms import CancelOnBehalfForm, SessionTimeForm, StaffBookingForm
 from scheduling.models import Appointment
@@ -16,7 +16,7 @@ from scheduling.models import Appointment
 
 @staff_required
 @require_GET
-def staff_calendar(request: HttpRequest) -> HttpResponse:
+def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapists = list(Therapist.objects.listed())
     wanted = request.GET.get("therapist")
     therapist = next((t for t in therapists if wanted in (None, str(t.pk))), None)
@@ -38,7 +38,7 @@ def staff_calendar(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, calendar.get_appointment_for(request.user, pk))
 
 
@@ -63,7 +63,7 @@ def _render_detail(
 
 @staff_required
 @require_POST
-def staff_move(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     form = SessionTimeForm(request.POST, therapist=appointment.therapist)
     if form.is_valid():
@@ -81,7 +81,7 @@ def staff_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     form = CancelOnBehalfForm(request.POST)
     if form.is_valid():
@@ -103,7 +103,7 @@ def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_waive_late_change(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_waive_late_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = calendar.get_appointment_for(request.user, pk)
     try:
         appointment.waive_late_change(by=request.user)
@@ -115,7 +115,7 @@ def staff_waive_late_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def staff_book(request: HttpRequest) -> HttpResponse:
+def staff_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffBookingForm(request.POST or None)
     if form.is_valid():
         data = form.cleaned_data

@@ -43,6 +43,11 @@ urlpatterns = [
     path("staff/appointments/<int:pk>/", staff_views.staff_appointment, name="staff-appointment"),
     path("staff/appointments/<int:pk>/move/", staff_views.staff_move, name="staff-move"),
     path("staff/appointments/<int:pk>/cancel/", staff_views.staff_cancel, name="staff-cancel"),
+    path(
+        "staff/appointments/<int:pk>/waive/",
+        staff_views.staff_waive_late_change,
+        name="staff-waive-late-change",
+    ),
     # Booking and the client's own sessions.
     path("book/<slug:slug>/", booking_views.book, name="book"),
     path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),

@@ -1,15 +1,15 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from practice.roles import therapist_required
+from practice.roles import AuthenticatedHttpRequest, therapist_required
 from scheduling.calendar import calendar_page, chosen_view
 
 
 @therapist_required
 @require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A week (or a day) of the therapist's sessions in their own zone; their home page."""
     therapist = request.user.therapist
     today = timezone.now().astimezone(therapist.zone).date()

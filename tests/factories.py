@@ -217,6 +217,7 @@ def make_intake(
 
     ensure_intake_questionnaire()
     version = QuestionnaireVersion.objects.current_intake()
+    assert version is not None
     now = timezone.now()
     submission = Submission.objects.create(
         client=client,

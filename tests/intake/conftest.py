@@ -8,4 +8,6 @@ from intake.questionnaires import ensure_intake_questionnaire
 def intake_version(db) -> QuestionnaireVersion:
     """The practice's intake questionnaire (a transactional test elsewhere may have flushed it)."""
     ensure_intake_questionnaire()
-    return QuestionnaireVersion.objects.current_intake()
+    version = QuestionnaireVersion.objects.current_intake()
+    assert version is not None
+    return version

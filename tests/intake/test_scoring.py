@@ -124,7 +124,7 @@ def test_gad7_never_flags_item9():
 def test_result_is_frozen():
     result = gad7([0] * 7)
     with pytest.raises(FrozenInstanceError):
-        result.total = 5  # type: ignore[misc]
+        result.total = 5
 
 
 def test_tuples_and_lists_are_both_accepted():

@@ -65,6 +65,7 @@ class Sink:
         self.busy_replies = 0
         self.delay = 0.0
         self.data_arrived = threading.Event()
+        self.port = 0  # the fixture picks a free one
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.busy_replies:
@@ -111,10 +112,12 @@ def point_this_process_at(broker_url: str) -> None:
     """Publish from the test process (bookings commit here) to the workers' broker."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = celery_app.conf.broker_write_url = broker_url
-    celery_app.conf.broker_read_url = broker_url
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    # celery-types declares these read-only and private, but resetting them is how a running
+    # process switches brokers: the pools are rebuilt on the next publish.
+    celery_app.conf.broker_url = celery_app.conf.broker_write_url = broker_url  # type: ignore[misc]
+    celery_app.conf.broker_read_url = broker_url  # type: ignore[misc]
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 class Workers:
@@ -379,9 +382,11 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        server = shutil.which("redis-server")
+        assert server is not None, "redis-server is not installed"
         self.process = subprocess.Popen(  # noqa: S603
             [
-                *(shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"),
+                *(server, "--port", str(self.port), "--bind", "127.0.0.1"),
                 *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
             ],
             stdout=subprocess.DEVNULL,
@@ -396,6 +401,7 @@ class RedisServer:
             return False
 
     def stop(self) -> None:
+        assert self.process is not None, "stop() before start()"
         self.process.terminate()
         self.process.wait(timeout=10)
 

@@ -83,7 +83,7 @@ def test_confirming_hold_a_while_choosing_time_b_in_another_tab_keeps_booking_a(
         make_weekly_hours(therapist=therapist_b)
         session_b = make_session_type(name="First session", therapists=[therapist_b])
     confirmed = threading.Event()
-    outcomes: dict[str, object] = {}
+    outcomes = {}
 
     def tab_a() -> None:
         # Confirm A, and keep the transaction open a moment, as a slow request would.
@@ -148,7 +148,7 @@ def test_back_to_back_holds_racing_past_the_buffer_check_let_only_one_through(da
     make_booking_rules_for(dana, buffer=timedelta(minutes=10))
     session = make_session_type(name="Half hour", minutes=30, therapists=[dana.therapist])
     first_written = threading.Event()
-    outcomes: dict[str, object] = {}
+    outcomes = {}
 
     def slow_first() -> None:
         # Hold 10:00-10:30 and keep the transaction open for half a second after the check

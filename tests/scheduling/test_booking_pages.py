@@ -26,7 +26,9 @@ def hold_time(client, session_type, starts_at, *, tz="America/New_York"):
 
 
 def held_appointment_id(response) -> int:
-    return int(re.fullmatch(r"/scheduling/holds/(\d+)/", response.url).group(1))
+    match = re.fullmatch(r"/scheduling/holds/(\d+)/", response.url)
+    assert match is not None, response.url
+    return int(match.group(1))
 
 
 def day_section(html: str, day: str) -> str:

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,7 @@ NINE_TO_FIVE_READINGS = [f"{h:02}:{m:02}" for h in range(9, 16) for m in (0, 30)
 MORNING_READINGS = ["09:00", "09:30", "10:00", "10:30", "11:00"]
 
 
-def at(day: date, hour: int, minute: int = 0, *, zone: ZoneInfo = DENVER) -> datetime:
+def at(day: date, hour: int, minute: int = 0, *, zone: tzinfo = DENVER) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=zone)
 
 
@@ -404,7 +404,9 @@ def lies_inside_a_window(
 
 
 @pytest.mark.parametrize("zone_name", ZONE_NAMES)
-def test_every_date_of_2026_keeps_daytime_readings_and_fills_the_night_in_real_time(zone_name):
+def test_every_date_of_2026_keeps_daytime_readings_and_fills_the_night_in_real_time(
+    zone_name: str,
+) -> None:
     zone = ZoneInfo(zone_name)
     windows = [NIGHT, *DAYTIME]
     weekly = [WeeklyHours(weekday=d, start=s, end=e) for d in range(7) for s, e in windows]
