@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import time as wall_clock
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from practice.celery import app as celery_app
-from practice.models import OutboundMessage
+from practice.models import OutboundMessage, PracticeSettings
 from scheduling import reminders
 from scheduling.models import Appointment
 from tests.factories import INTAKE_ANSWERS, make_appointment, make_intake, make_session_type
@@ -204,6 +205,11 @@ def shared_broker():
 
 @pytest.fixture
 def workers(transactional_db, tmp_path, sink, shared_broker):
+    # These tests run at any hour, CI's included. At night on the clients' clocks a reminder is
+    # rightly held until their morning, which would outlast every timeout here.
+    practice = PracticeSettings.load()
+    practice.sending_hours_start, practice.sending_hours_end = wall_clock(0, 0), wall_clock(23, 59)
+    practice.save()
     point_this_process_at(shared_broker)
     group = Workers(tmp_path, sink, shared_broker)
     yield group
