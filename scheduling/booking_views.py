@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from practice import dates
 from practice.models import PracticeSettings, Therapist, User
 from practice.roles import client_required
 from scheduling import links, services
@@ -23,7 +24,7 @@ from scheduling.forms import (
     SlotChoiceForm,
 )
 from scheduling.models import Appointment
-from scheduling.wording import clock, describe, zone_label, zone_options
+from scheduling.wording import describe, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
@@ -129,8 +130,8 @@ def _week_context(
     days = [
         {
             "id": day.isoformat(),
-            "label": f"{day:%A} {day.day} {day:%B}",
-            "slots": [(slot.isoformat(), clock(slot, zone)) for slot in slots],
+            "label": dates.day(day),
+            "slots": [(slot.isoformat(), dates.clock(slot, zone)) for slot in slots],
         }
         for day, slots in week.days
     ]
@@ -358,10 +359,9 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
         except services.BookingError as refused:
             error = refused
         else:
-            when = timezone.localtime(moved.starts_at, client.zone)
             messages.success(
                 request,
-                f"Your session is moved to {when:%A %-d %B} at {when:%-I:%M %p}. "
+                f"Your session is moved to {dates.datetime_zone(moved.starts_at, client.zone)}. "
                 "We have e-mailed you the new time.",
             )
             return redirect(done)

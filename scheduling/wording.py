@@ -24,13 +24,6 @@ def zone_label(zone: ZoneInfo, *, at: datetime | None = None) -> str:
     return f"{city} time ({at.astimezone(zone).tzname()})"
 
 
-def clock(moment: datetime, zone: ZoneInfo) -> str:
-    """“9:30 AM”: the local time of day, quickly (the slot page shows hundreds)."""
-    local = moment.astimezone(zone)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02} {'AM' if local.hour < 12 else 'PM'}"
-
-
 @lru_cache(maxsize=32)
 def zone_options(selected: str) -> str:
     """The <option>s of a time zone <select>, with `selected` chosen (built once per zone)."""

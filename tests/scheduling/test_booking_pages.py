@@ -149,7 +149,7 @@ def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
     assert held.status == "held" and held.client is None
     page = client.get(response.url)
     assert "Held for you until 2:10 PM" in page.text  # noon in Denver is 2 PM in New York
-    assert "Wednesday 9 January 2030 at 12:00 PM" in page.text
+    assert "Wednesday 9 January 2030, 12:00 PM EST" in page.text
     signup = f'href="/accounts/signup/?next=/scheduling/holds/{held.pk}/"'
     assert signup in page.text
 
@@ -201,7 +201,10 @@ def test_a_time_someone_else_holds_shows_the_nearest_other_times(
     hold_time(Client(), first_session, WEDNESDAY_TEN)
     response = hold_time(client, first_session, WEDNESDAY_TEN, tz="America/Denver")
     assert "Sorry, that time was just taken." in response.text
-    assert "Wed 9 Jan, 9:00 AM" in response.text and "Wed 9 Jan, 11:00 AM" in response.text
+    assert (
+        "Wednesday 9 January, 9:00 AM" in response.text
+        and "Wednesday 9 January, 11:00 AM" in response.text
+    )
     assert Appointment.objects.count() == 1
 
 
@@ -241,7 +244,7 @@ def test_a_client_confirms_their_hold_and_gets_one_confirmation_e_mail(
     assert len(mail.outbox) == 1
     assert OutboundMessage.objects.filter(template="appointment_confirmation").count() == 1
     email = mail.outbox[0]
-    assert email.subject == "Your appointment on Wednesday, January 9 at 10:00 AM MST"
+    assert email.subject == "Your appointment on Wednesday 9 January 2030, 10:00 AM MST"
     assert "First session" not in email.subject + email.body
     assert "/scheduling/manage/" in email.body  # cancel or move from the e-mail
 
