@@ -24,7 +24,7 @@ from scheduling.forms import (
     SlotChoiceForm,
 )
 from scheduling.models import Appointment
-from scheduling.wording import describe, zone_label, zone_options
+from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
@@ -139,7 +139,8 @@ def _week_context(
         "week": week,
         "days": days,
         "zone_options": zone_options(zone_name),
-        "zone_label": zone_label(zone, at=now),
+        # The abbreviation in force that week, not today's: MST in a winter week seen in summer.
+        "zone_label": week_zone_label(zone, week.first_day),
         "previous_url": week_url(week.previous_week),
         "next_url": week_url(week.next_week),
         "next_open_url": week_url(week.next_open and week.next_open.astimezone(zone).date()),

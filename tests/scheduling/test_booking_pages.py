@@ -4,12 +4,19 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 
 from practice.models import OutboundMessage
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type
-from tests.scheduling.conftest import denver
+from tests.factories import (
+    make_appointment,
+    make_booking_rules,
+    make_client,
+    make_session_type,
+    make_weekly_hours,
+)
+from tests.scheduling.conftest import DENVER, denver
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +334,46 @@ def test_a_morning_rule_stays_at_nine_on_both_sides_of_the_spring_change(
     berlin_monday = day_section(berlin_page, "2030-03-11")
     assert berlin_monday.index(">4:00 PM<") < berlin_monday.index(">4:30 PM<")
     assert ">3:30 PM<" not in berlin_monday
+
+
+# The night the clocks go back -----------------------------------------------------------------
+
+
+@pytest.fixture
+def fall_back_night(dana):
+    """Dana works from midnight to 4 AM on Sundays; Denver's clocks go back on 1 November 2026."""
+    make_weekly_hours(therapist=dana.therapist, weekdays=[6], start="00:00", end="04:00")
+    make_booking_rules(therapist=dana.therapist, buffer=timedelta(0), horizon=timedelta(days=180))
+    return make_session_type(name="Short session", minutes=30, therapists=[dana.therapist])
+
+
+def test_the_two_half_past_ones_of_the_fall_back_night_read_differently(
+    client, dana, fall_back_night
+):
+    with time_machine.travel(datetime(2026, 10, 20, 12, tzinfo=DENVER), tick=False):
+        page = client.get(
+            BOOK, {"session_type": fall_back_night.pk, "tz": "America/Denver", "week": "2026-10-26"}
+        ).text
+
+    sunday = dict(
+        re.findall(
+            r'value="([^"]+)" class="button--secondary">([^<]+)<', day_section(page, "2026-11-01")
+        )
+    )
+    assert sunday["2026-11-01T07:30:00+00:00"] == "1:30 AM MDT"
+    assert sunday["2026-11-01T08:30:00+00:00"] == "1:30 AM MST"
+    assert len(set(sunday.values())) == len(sunday)  # no two buttons read the same
+    # Times that happen once that night read as usual.
+    assert sunday["2026-11-01T06:30:00+00:00"] == "12:30 AM"
+    assert sunday["2026-11-01T09:30:00+00:00"] == "2:30 AM"
+    assert "Denver time (MDT until Sunday 1 November, then MST)" in page
+
+
+def test_a_winter_week_seen_in_summer_names_winter_time(client, dana, fall_back_night):
+    with time_machine.travel(datetime(2026, 7, 1, 12, tzinfo=DENVER), tick=False):
+        page = client.get(
+            BOOK, {"session_type": fall_back_night.pk, "tz": "America/Denver", "week": "2026-11-09"}
+        ).text
+
+    assert "Week of Monday 9 November" in page
+    assert "Times are shown in <strong>Denver time (MST)</strong>" in page
