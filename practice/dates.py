@@ -7,14 +7,22 @@ Machine formats (ISO, .ics, CSV) do not belong here.
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 Moment = date | datetime | time
+Zone = tzinfo | str | None
 
 
-def local(value: Moment, zone: tzinfo | str | None = None) -> Moment:
+@overload
+def local(value: datetime, zone: Zone = None) -> datetime: ...
+@overload
+def local(value: date, zone: Zone = None) -> date: ...
+@overload
+def local(value: time, zone: Zone = None) -> time: ...
+def local(value: Moment, zone: Zone = None) -> Moment:
     """An aware datetime on `zone`'s clock (the active zone if none); anything else as it is."""
     if not isinstance(value, datetime) or timezone.is_naive(value):
         return value
@@ -23,29 +31,29 @@ def local(value: Moment, zone: tzinfo | str | None = None) -> Moment:
     return value.astimezone(zone) if zone is not None else timezone.localtime(value)
 
 
-def day(value: date | datetime, zone: tzinfo | str | None = None) -> str:
+def day(value: date | datetime, zone: Zone = None) -> str:
     """“Tuesday 14 April”."""
     return _day(local(value, zone))
 
 
-def full_date(value: date | datetime, zone: tzinfo | str | None = None) -> str:
+def full_date(value: date | datetime, zone: Zone = None) -> str:
     """“Tuesday 14 April 2026”."""
     value = local(value, zone)
     return f"{_day(value)} {value.year}"
 
 
-def clock(value: datetime | time, zone: tzinfo | str | None = None) -> str:
+def clock(value: datetime | time, zone: Zone = None) -> str:
     """“9:30 AM”, or “1:30 AM MDT” on the night that time is read twice (clocks going back)."""
     value = local(value, zone)
     return _clock(value, named=is_repeated(value))
 
 
-def clock_zone(value: datetime, zone: tzinfo | str | None = None) -> str:
+def clock_zone(value: datetime, zone: Zone = None) -> str:
     """“9:30 AM MDT”: the time of day with the zone's abbreviation at that moment."""
     return _clock(local(value, zone), named=True)
 
 
-def datetime_zone(value: datetime, zone: tzinfo | str | None = None) -> str:
+def datetime_zone(value: datetime, zone: Zone = None) -> str:
     """“Tuesday 14 April 2026, 9:30 AM MDT”."""
     value = local(value, zone)
     return f"{_day(value)} {value.year}, {_clock(value, named=True)}"

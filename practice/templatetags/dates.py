@@ -5,7 +5,7 @@ one, an aware datetime is shown on the active zone's clock, as Django's own filt
 """
 
 from collections.abc import Callable
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
 
 from django import template
 
@@ -13,14 +13,13 @@ from practice import dates
 
 register = template.Library()
 
-Zone = tzinfo | str | None
 Value = date | datetime | time
 
 
-def _blank_or(function: Callable[..., str]) -> Callable[[Value | None, Zone], str]:
+def _blank_or(function: Callable[..., str]) -> Callable[[Value | None, dates.Zone], str]:
     """The filter: an empty string for a missing value instead of an error."""
 
-    def wrapper(value: Value | None, zone: Zone = None) -> str:
+    def wrapper(value: Value | None, zone: dates.Zone = None) -> str:
         if value in (None, ""):
             return ""
         return function(value, zone or None)
