@@ -21,6 +21,7 @@ from tests.factories import (
     make_intake,
     make_session_type,
     make_signature,
+    make_therapist,
 )
 
 pytestmark = pytest.mark.django_db
@@ -185,9 +186,28 @@ def test_a_text_fits_one_segment_and_says_how_to_stop(texting_alice, dana, setti
     send_due(at(2030, 1, 9, 10, 1))
     [text] = texts(settings)
     assert text == (
-        "Poudre Valley Behavior Therapy: see you Thursday 10 January, 9:00 AM PST with Dana, "
-        "telehealth. http://127.0.0.1:8000/portal/ Reply STOP to end texts."
+        "Poudre Valley Behavior Therapy: Thursday 10 January, 9:00 AM PST with Dana, telehealth. "
+        "http://127.0.0.1:8000/portal/ Reply STOP to end texts."
     )
+    assert len(text) <= 160
+
+
+def test_the_longest_date_and_name_still_fit_one_text(texting_alice, settings):
+    texting_alice.time_zone = "America/Anchorage"
+    texting_alice.save()
+    long_named = make_therapist(email="bart@example.org", first_name="Bartholomew-Maximilian")
+    telehealth = make_session_type(name="Telehealth follow-up", modality="telehealth")
+    anchorage = ZoneInfo("America/Anchorage")
+    book(
+        client=texting_alice,
+        therapist=long_named,
+        starts_at=at(2030, 9, 25, 12, 30, zone=anchorage),  # a Wednesday in September
+        booked_at=at(2030, 9, 1, 12),
+        session_type=telehealth,
+    )
+    send_due(at(2030, 9, 24, 12, 31, zone=anchorage))
+    [text] = texts(settings)
+    assert "Wednesday 25 September, 12:30 PM AKDT with Bartholomew" in text
     assert len(text) <= 160
 
 
