@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from intake import instruments
 from intake.screeners import INSTRUMENTS
+from practice import dates
 
 if TYPE_CHECKING:
     from practice.models import User
@@ -282,7 +283,7 @@ class Question(models.Model):
             return ", ".join(str(item) for item in value)
         if self.kind == self.Kind.DATE and isinstance(value, str):
             try:
-                return dateformat.format(datetime.date.fromisoformat(value), "F j, Y")
+                return dates.full_date(datetime.date.fromisoformat(value))
             except ValueError:
                 return value
         return str(value)

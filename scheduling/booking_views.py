@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from practice import dates
 from practice.models import PracticeSettings, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required
 from scheduling import links, services
@@ -27,7 +28,7 @@ from scheduling.forms import (
     SlotChoiceForm,
 )
 from scheduling.models import Appointment
-from scheduling.wording import clock, describe, zone_label, zone_options
+from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
@@ -143,8 +144,8 @@ def _week_context(
     days = [
         {
             "id": day.isoformat(),
-            "label": f"{day:%A} {day.day} {day:%B}",
-            "slots": [(slot.isoformat(), clock(slot, zone)) for slot in slots],
+            "label": dates.day(day),
+            "slots": [(slot.isoformat(), dates.clock(slot, zone)) for slot in slots],
         }
         for day, slots in week.days
     ]
@@ -152,7 +153,8 @@ def _week_context(
         "week": week,
         "days": days,
         "zone_options": zone_options(zone_name),
-        "zone_label": zone_label(zone, at=now),
+        # The abbreviation in force that week, not today's: MST in a winter week seen in summer.
+        "zone_label": week_zone_label(zone, week.first_day),
         "previous_url": week_url(week.previous_week),
         "next_url": week_url(week.next_week),
         "next_open_url": week_url(week.next_open and week.next_open.astimezone(zone).date()),
@@ -407,14 +409,13 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
         except services.BookingError as refused:
             error = refused
         else:
-            when = timezone.localtime(moved.starts_at, client.zone)
             moved_from = moved.rescheduled_from
             late_change = moved_from is not None and moved_from.is_late_change
             late = " This counts as a late change." if late_change else ""
+            when = dates.datetime_zone(moved.starts_at, client.zone)
             messages.success(
                 request,
-                f"Your session is moved to {when:%A %-d %B} at {when:%-I:%M %p}.{late} "
-                "We have e-mailed you the new time.",
+                f"Your session is moved to {when}.{late} We have e-mailed you the new time.",
             )
             return redirect(done)
     options = BookingOptionsForm(

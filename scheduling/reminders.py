@@ -299,7 +299,7 @@ def reschedule_context(message: OutboundMessage) -> dict:
     attachments = [("appointment.ics", appointment_ics(appointment), "text/calendar")]
     facts = appointment_facts(appointment, _client_of(appointment))
     if old is not None:
-        facts["previous_when"] = format_when(old.starts_at.astimezone(_client_of(appointment).zone))
+        facts["previous_starts_at"] = old.starts_at
         attachments.append(("cancelled.ics", appointment_ics(old, cancelled=True), "text/calendar"))
     return {**facts, "attachments": attachments}
 
@@ -326,11 +326,12 @@ def agenda_context(message: OutboundMessage) -> dict:
         raise channels.DeliverySkipped("no sessions that day")
     return {
         "therapist_first_name": therapist.first_name,
-        "day": format_day(day),
+        "day": day,
+        "zone": zone,
         "count": len(sessions),
         "sessions": [
             {
-                "time": format_time(session.starts_at.astimezone(zone)),
+                "starts_at": session.starts_at,
                 "initials": _client_of(session).initials,
             }
             for session in sessions
@@ -412,31 +413,19 @@ def _require_channel(message: OutboundMessage, client: User) -> None:
 
 def appointment_facts(appointment: Appointment, client: User) -> dict:
     """All an appointment message may say: when, with whom, how, and where to look."""
-    local = appointment.starts_at.astimezone(client.zone)
     practice = PracticeSettings.load()
     return {
         "client_name": client.display_name,
         "therapist_first_name": appointment.therapist.first_name,
-        "when": format_when(local),
-        "when_short": f"{local:%a %b} {local.day}, {format_time(local)}",
+        # Templates write these with the practice's date filters, in the client's own zone.
+        "starts_at": appointment.starts_at,
+        "zone": client.zone,
         "telehealth": appointment.session_type.is_telehealth,
         "address": practice.address,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
         "manage_url": manage_url(appointment),
         "cancellation_window": describe(practice.cancellation_window),
     }
-
-
-def format_when(local: datetime) -> str:
-    return f"{format_day(local.date())} at {format_time(local)}"
-
-
-def format_day(day: date) -> str:
-    return f"{day:%A, %B} {day.day}"
-
-
-def format_time(local: datetime) -> str:
-    return f"{local:%I:%M %p}".lstrip("0") + f" {local.tzname()}"
 
 
 def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import time_format
 
+from practice import dates
 from practice.models import Therapist, User
 from scheduling import services
 from scheduling.models import Appointment, SessionType
@@ -111,8 +111,8 @@ def _problem(start, end, busy: list[Appointment], now: datetime, zone) -> str:
         return "This time has already passed."
     for other in busy:
         if other.starts_at < end and other.ends_at > start:
-            begins = time_format(other.starts_at.astimezone(zone), "g:i A")
-            ends = time_format(other.ends_at.astimezone(zone), "g:i A")
+            begins = dates.clock(other.starts_at, zone)
+            ends = dates.clock(other.ends_at, zone)
             return f"Overlaps another session ({begins}–{ends})."
     return ""
 

@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from practice import dates
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, staff_required
 from scheduling import calendar, outcomes, services
@@ -140,6 +141,6 @@ def _explain(form: forms.Form, error: services.BookingError, therapist: Therapis
     if not isinstance(error, services.SlotUnavailable):
         form.add_error(None, str(error))  # about the client or the session, not the time
         return
-    local = [t.astimezone(therapist.zone) for t in error.nearest[:3]]
-    times = "; ".join(dateformat.format(t, "D j M, g:i A") for t in local)
+    zone = therapist.zone
+    times = "; ".join(f"{dates.day(t, zone)}, {dates.clock(t, zone)}" for t in error.nearest[:3])
     form.add_error("at", f"{error} Nearest open times: {times}." if times else str(error))

@@ -1,8 +1,10 @@
 """How scheduling talks about time to people."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from practice import dates
 
 
 def describe(duration: timedelta) -> str:
@@ -18,17 +20,24 @@ def describe(duration: timedelta) -> str:
 
 def zone_label(zone: ZoneInfo, *, at: datetime | None = None) -> str:
     """“New York time (EST)”: the zone's city and, when given a moment, its abbreviation then."""
-    city = str(zone.key).split("/")[-1].replace("_", " ")
+    city = _city(zone)
     if at is None:
         return f"{city} time"
     return f"{city} time ({at.astimezone(zone).tzname()})"
 
 
-def clock(moment: datetime, zone: ZoneInfo) -> str:
-    """“9:30 AM”: the local time of day, quickly (the slot page shows hundreds)."""
-    local = moment.astimezone(zone)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02} {'AM' if local.hour < 12 else 'PM'}"
+def week_zone_label(zone: ZoneInfo, first_day: date, *, days: int = 7) -> str:
+    """“Denver time (MST)” for the week from `first_day`, or, in the week the clocks change,
+    “Denver time (MDT until Sunday 1 November, then MST)”."""
+    city = _city(zone)
+    (_, names), *later = dates.zone_changes(first_day, days, zone)
+    for changed, name in later:
+        names += f" until {dates.day(changed)}, then {name}"
+    return f"{city} time ({names})"
+
+
+def _city(zone: ZoneInfo) -> str:
+    return str(zone.key).split("/")[-1].replace("_", " ")
 
 
 @lru_cache(maxsize=32)

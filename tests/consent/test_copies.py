@@ -33,7 +33,7 @@ def assert_a_full_copy(html: str, signature) -> None:
     assert "Informed Consent for Treatment" in html
     assert "Behavior therapy focuses on what you do" in html  # the text itself
     assert "Alice Moreno" in html  # typed name
-    assert "January 15, 2026, 12:30:00 PM EST" in html  # in alice's zone
+    assert "Thursday 15 January 2026, 12:30 PM EST" in html  # in alice's zone
     assert "198.51.100.23" in html
     assert "Mozilla/5.0 (iPhone) Safari/605" in html
     assert signature.digest in html
@@ -44,7 +44,7 @@ def assert_a_full_copy(html: str, signature) -> None:
 def test_the_signed_list_shows_each_signature_in_the_client_s_zone(client, signed):
     response = client.get("/consent/signed/")
     assert "Informed Consent for Treatment" in response.text
-    assert "January 15, 2026 at 12:30 PM EST" in response.text
+    assert "Thursday 15 January 2026, 12:30 PM EST" in response.text
     assert f'href="/consent/signed/{signed.pk}/"' in response.text
 
 

@@ -4,13 +4,20 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import override_settings
 
 from practice.models import OutboundMessage
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type
-from tests.scheduling.conftest import denver
+from tests.factories import (
+    make_appointment,
+    make_booking_rules,
+    make_client,
+    make_session_type,
+    make_weekly_hours,
+)
+from tests.scheduling.conftest import DENVER, denver
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +159,7 @@ def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
     assert held.status == "held" and held.client is None
     page = client.get(response.url)
     assert "Held for you until 2:10 PM" in page.text  # noon in Denver is 2 PM in New York
-    assert "Wednesday 9 January 2030 at 12:00 PM" in page.text
+    assert "Wednesday 9 January 2030, 12:00 PM EST" in page.text
     signup = f'href="/accounts/signup/?next=/scheduling/holds/{held.pk}/"'
     assert signup in page.text
 
@@ -225,7 +232,10 @@ def test_a_time_someone_else_holds_shows_the_nearest_other_times(
     hold_time(Client(), first_session, WEDNESDAY_TEN)
     response = hold_time(client, first_session, WEDNESDAY_TEN, tz="America/Denver")
     assert "Sorry, that time was just taken." in response.text
-    assert "Wed 9 Jan, 9:00 AM" in response.text and "Wed 9 Jan, 11:00 AM" in response.text
+    assert (
+        "Wednesday 9 January, 9:00 AM" in response.text
+        and "Wednesday 9 January, 11:00 AM" in response.text
+    )
     assert Appointment.objects.count() == 1
 
 
@@ -265,7 +275,7 @@ def test_a_client_confirms_their_hold_and_gets_one_confirmation_e_mail(
     assert len(mail.outbox) == 1
     assert OutboundMessage.objects.filter(template="appointment_confirmation").count() == 1
     email = mail.outbox[0]
-    assert email.subject == "Your appointment on Wednesday, January 9 at 10:00 AM MST"
+    assert email.subject == "Your appointment on Wednesday 9 January 2030, 10:00 AM MST"
     assert "First session" not in email.subject + email.body
     assert "/scheduling/manage/" in email.body  # cancel or move from the e-mail
 
@@ -409,3 +419,46 @@ def test_the_address_limit_counts_each_address_on_its_own(dana, first_session, f
         assert hold_time(browser, first_session, denver(9, 9 + n)).status_code == 302
     third = hold_time(Client(REMOTE_ADDR="198.51.100.1"), first_session, denver(9, 14))
     assert third.status_code == 200
+
+
+# The night the clocks go back -----------------------------------------------------------------
+
+
+@pytest.fixture
+def fall_back_night(dana):
+    """Dana works from midnight to 4 AM on Sundays; Denver's clocks go back on 1 November 2026."""
+    make_weekly_hours(therapist=dana.therapist, weekdays=[6], start="00:00", end="04:00")
+    make_booking_rules(therapist=dana.therapist, buffer=timedelta(0), horizon=timedelta(days=180))
+    return make_session_type(name="Short session", minutes=30, therapists=[dana.therapist])
+
+
+def test_the_two_half_past_ones_of_the_fall_back_night_read_differently(
+    client, dana, fall_back_night
+):
+    with time_machine.travel(datetime(2026, 10, 20, 12, tzinfo=DENVER), tick=False):
+        page = client.get(
+            BOOK, {"session_type": fall_back_night.pk, "tz": "America/Denver", "week": "2026-10-26"}
+        ).text
+
+    sunday = dict(
+        re.findall(
+            r'value="([^"]+)" class="button--secondary">([^<]+)<', day_section(page, "2026-11-01")
+        )
+    )
+    assert sunday["2026-11-01T07:30:00+00:00"] == "1:30 AM MDT"
+    assert sunday["2026-11-01T08:30:00+00:00"] == "1:30 AM MST"
+    assert len(set(sunday.values())) == len(sunday)  # no two buttons read the same
+    # Times that happen once that night read as usual.
+    assert sunday["2026-11-01T06:30:00+00:00"] == "12:30 AM"
+    assert sunday["2026-11-01T09:30:00+00:00"] == "2:30 AM"
+    assert "Denver time (MDT until Sunday 1 November, then MST)" in page
+
+
+def test_a_winter_week_seen_in_summer_names_winter_time(client, dana, fall_back_night):
+    with time_machine.travel(datetime(2026, 7, 1, 12, tzinfo=DENVER), tick=False):
+        page = client.get(
+            BOOK, {"session_type": fall_back_night.pk, "tz": "America/Denver", "week": "2026-11-09"}
+        ).text
+
+    assert "Week of Monday 9 November" in page
+    assert "Times are shown in <strong>Denver time (MST)</strong>" in page

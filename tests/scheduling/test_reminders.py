@@ -21,6 +21,7 @@ from tests.factories import (
     make_intake,
     make_session_type,
     make_signature,
+    make_therapist,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +118,8 @@ def test_the_confirmation_says_when_in_the_clients_zone_and_brings_a_calendar_fi
     send_due(at(2030, 1, 1, 12, 1))
     [email] = mail.outbox
     assert email.to == ["alice@example.org"]
-    assert email.subject == "Your appointment on Thursday, January 10 at 12:00 PM EST"
-    assert "with Dana is booked for Thursday, January 10 at 12:00 PM EST." in email.body
+    assert email.subject == "Your appointment on Thursday 10 January 2030, 12:00 PM EST"
+    assert "with Dana is booked for Thursday 10 January 2030, 12:00 PM EST." in email.body
     assert "We will meet at our office" in email.body
     assert "http://127.0.0.1:8000/portal/" in email.body
     [(filename, content, mimetype)] = email.attachments
@@ -185,9 +186,28 @@ def test_a_text_fits_one_segment_and_says_how_to_stop(texting_alice, dana, setti
     send_due(at(2030, 1, 9, 10, 1))
     [text] = texts(settings)
     assert text == (
-        "Poudre Valley Behavior Therapy: see you Thu Jan 10, 9:00 AM PST with Dana, telehealth. "
+        "Poudre Valley Behavior Therapy: Thursday 10 January, 9:00 AM PST with Dana, telehealth. "
         "http://127.0.0.1:8000/portal/ Reply STOP to end texts."
     )
+    assert len(text) <= 160
+
+
+def test_the_longest_date_and_name_still_fit_one_text(texting_alice, settings):
+    texting_alice.time_zone = "America/Anchorage"
+    texting_alice.save()
+    long_named = make_therapist(email="bart@example.org", first_name="Bartholomew-Maximilian")
+    telehealth = make_session_type(name="Telehealth follow-up", modality="telehealth")
+    anchorage = ZoneInfo("America/Anchorage")
+    book(
+        client=texting_alice,
+        therapist=long_named,
+        starts_at=at(2030, 9, 25, 12, 30, zone=anchorage),  # a Wednesday in September
+        booked_at=at(2030, 9, 1, 12),
+        session_type=telehealth,
+    )
+    send_due(at(2030, 9, 24, 12, 31, zone=anchorage))
+    [text] = texts(settings)
+    assert "Wednesday 25 September, 12:30 PM AKDT with Bartholomew" in text
     assert len(text) <= 160
 
 
@@ -348,8 +368,8 @@ def test_cancelling_cancels_pending_reminders_and_sends_a_notice(texting_alice, 
         "cancellation:email": (Status.SENT, ""),
     }
     assert [email.subject for email in mail.outbox] == [
-        "Your appointment on Thursday, January 10 at 10:00 AM MST",
-        "Your appointment on Thursday, January 10 at 10:00 AM MST is cancelled",
+        "Your appointment on Thursday 10 January 2030, 10:00 AM MST",
+        "Your appointment on Thursday 10 January 2030, 10:00 AM MST is cancelled",
     ]
     [event] = icalendar.Calendar.from_ical(mail.outbox[1].attachments[0].content).walk("VEVENT")
     assert str(event["status"]) == "CANCELLED"
@@ -431,8 +451,8 @@ def test_moving_an_appointment_replaces_its_reminders_and_says_so(texting_alice,
     }
     send_due(at(2030, 1, 2, 9, 1))
     [notice] = mail.outbox
-    assert notice.subject == "Your appointment has moved to Tuesday, January 15 at 2:00 PM MST"
-    assert "from Thursday, January 10 at 10:00 AM MST to Tuesday, January 15" in notice.body
+    assert notice.subject == "Your appointment has moved to Tuesday 15 January 2030, 2:00 PM MST"
+    assert "from Thursday 10 January 2030, 10:00 AM MST to Tuesday 15 January" in notice.body
     assert [name for name, _content, _type in notice.attachments] == [
         "appointment.ics",
         "cancelled.ics",
@@ -467,7 +487,7 @@ def test_the_therapist_gets_tomorrows_agenda_at_six_in_their_zone(alice, bob, da
     send_due(at(2030, 1, 10, 18, 1, zone=new_york))
     [email] = mail.outbox
     assert email.to == [dana.email] and email.subject == "Tomorrow: 2 sessions"
-    assert "Friday, January 11: 2 sessions." in email.body
+    assert "Friday 11 January: 2 sessions." in email.body
     assert "9:00 AM EST  AM" in email.body and "2:00 PM EST  BK" in email.body
     for private in ("Alice", "Moreno", "Bob", "Keller", "Exposure"):
         assert private not in email.body and private not in email.alternatives[0].content

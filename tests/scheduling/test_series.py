@@ -85,7 +85,8 @@ def test_the_preview_lists_a_conflict_before_anything_is_created(
 
     page = response.content.decode()
     assert page.count("Will be booked") == 7
-    assert "Tue 5 Nov 2030" in page and "Overlaps another session (9:30 AM–10:20 AM)." in page
+    assert "Tuesday 5 November 2030" in page
+    assert "Overlaps another session (9:30 AM–10:20 AM)." in page
     assert "7 of 8 sessions will be booked; 1 will be skipped." in page
     assert Appointment.objects.count() == 2  # the preview created nothing
 
