@@ -203,13 +203,17 @@ def shared_broker():
     client.flushdb()
 
 
-@pytest.fixture
-def workers(transactional_db, tmp_path, sink, shared_broker):
+@pytest.fixture(autouse=True)
+def reminders_at_any_hour(transactional_db):
     # These tests run at any hour, CI's included. At night on the clients' clocks a reminder is
     # rightly held until their morning, which would outlast every timeout here.
     practice = PracticeSettings.load()
     practice.sending_hours_start, practice.sending_hours_end = wall_clock(0, 0), wall_clock(23, 59)
     practice.save()
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path, sink, shared_broker):
     point_this_process_at(shared_broker)
     group = Workers(tmp_path, sink, shared_broker)
     yield group
