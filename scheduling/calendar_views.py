@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from practice.roles import AuthenticatedHttpRequest, therapist_required
+from practice.scoping import get_for_user
 from scheduling import calendar, outcomes, series, services
 from scheduling.calendar_forms import CancelForm, SeriesForm
 from scheduling.feed import feed_calendar
@@ -19,7 +20,7 @@ from scheduling.models import Appointment, CalendarFeed
 @therapist_required
 @require_GET
 def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _render_detail(request, appointment)
 
 
@@ -53,7 +54,7 @@ def mark_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: str) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     try:
         record(appointment)
     except Appointment.ChangeRefused as refused:
@@ -65,7 +66,7 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
 @therapist_required
 @require_POST
 def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -141,7 +142,9 @@ def _preview(
 def _series_initial(request: AuthenticatedHttpRequest) -> dict:
     """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later."""
     try:
-        after = calendar.get_appointment_for(request.user, int(request.GET.get("after", "")))
+        after = get_for_user(
+            Appointment.objects.with_people(), request.user, pk=int(request.GET.get("after", ""))
+        )
     except (ValueError, Http404):
         return {"count": 1}
     local = after.starts_at.astimezone(after.therapist.zone)
@@ -160,7 +163,7 @@ def _series_initial(request: AuthenticatedHttpRequest) -> dict:
 @therapist_required
 @require_GET
 def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(therapist=request.user.therapist).first()
+    feed = CalendarFeed.objects.for_user(request.user).first()
     return render(request, "scheduling/feed_settings.html", {"feed": feed})
 
 
@@ -169,7 +172,7 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 def feed_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     token = CalendarFeed.issue(request.user.therapist)
     url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
-    feed = CalendarFeed.objects.get(therapist=request.user.therapist)
+    feed = CalendarFeed.objects.for_user(request.user).get()
     # The address is shown once, in this response, and never stored in the clear.
     response = render(request, "scheduling/feed_settings.html", {"feed": feed, "feed_url": url})
     patch_cache_control(response, no_store=True, private=True)

@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from practice.scoping import scoped
 from scheduling.db import TsTzRange
+from scheduling.links import appointment_id_from
 from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 if TYPE_CHECKING:
@@ -48,14 +50,21 @@ class SessionType(models.Model):
         return self.modality == self.Modality.TELEHEALTH
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def managed_by(self, user: "User") -> Self:
-        """What a member of the practice runs: a therapist their own sessions, staff everyone's."""
-        if user.is_practice_staff:
-            return self.all()
-        if user.is_therapist:
-            return self.filter(therapist__user=user)
-        return self.none()
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own sessions, a therapist theirs, staff all."""
+        return scoped(self, user, client="client", therapist="therapist__user")
+
+    def held_by(self, hold_key: str) -> Self:
+        """The hold of the visitor whose browser session carries `hold_key` (not a user: a
+        visitor may hold a time before logging in). An empty key holds nothing."""
+        return self.filter(hold_key=hold_key) if hold_key else self.none()
+
+    def for_link(self, token: str) -> Self:
+        """The appointment a signed e-mail link opens (not a user: the link works logged out).
+        A forged or expired token opens nothing."""
+        appointment_id = appointment_id_from(token)
+        return self.none() if appointment_id is None else self.filter(pk=appointment_id)
 
     def starting_between(self, start: datetime, end: datetime) -> Self:
         return self.filter(starts_at__gte=start, starts_at__lt=end)
@@ -279,6 +288,15 @@ class HoldQuota(models.Model):
 # Hours are wall-clock times in the therapist's own zone; slots.py turns them into instants.
 
 
+class AvailabilityQuerySet(models.QuerySet):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a therapist their own hours and time off, staff all.
+
+        Clients see only the open times computed from these, never the rows (reasons, notes).
+        """
+        return scoped(self, user, therapist="therapist__user")
+
+
 class WeeklyAvailability(models.Model):
     """One opening window on a weekday, e.g. Tuesday 09:00-17:00 in the therapist's zone."""
 
@@ -297,6 +315,8 @@ class WeeklyAvailability(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
     start = models.TimeField()
     end = models.TimeField()
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -331,6 +351,8 @@ class AvailabilityException(models.Model):
     start = models.TimeField(null=True, blank=True)
     end = models.TimeField(null=True, blank=True)
     note = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start"]
@@ -372,6 +394,8 @@ class TimeOff(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]

@@ -78,7 +78,7 @@ def hold_slot(
     _take_hold_quota(hold_key=hold_key, address=address, now=now)
     with _booking_transaction(therapist, session_type, starts_at):
         # The visitor's other hold goes, unless it is being confirmed in another tab right now.
-        Appointment.objects.filter(hold_key=hold_key).release_holds()
+        Appointment.objects.held_by(hold_key).release_holds()
         _check_open(therapist, session_type, starts_at, now=now)
         return _insert(
             therapist=therapist,
@@ -97,7 +97,7 @@ def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appo
     if not client.is_client:
         raise BookingNotAllowed("Only clients can book sessions here.")
     now = timezone.now()
-    held = Appointment.objects.filter(pk=appointment_id, hold_key=hold_key)
+    held = Appointment.objects.held_by(hold_key).filter(pk=appointment_id)
     therapist_id = held.values_list("therapist_id", flat=True).first()
     if therapist_id is None:
         raise HoldEnded(HOLD_ENDED)
