@@ -8,6 +8,7 @@ from practice import outbox, services
 from practice.forms import InvitationForm
 from practice.models import OutboundMessage, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
+from practice.scoping import get_for_user
 
 
 @require_GET
@@ -66,7 +67,11 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    shown = OutboundMessage.objects.select_related("recipient").order_by("-due_at", "-pk")
+    shown = (
+        OutboundMessage.objects.for_user(request.user)
+        .select_related("recipient")
+        .order_by("-due_at", "-pk")
+    )
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
     context = {
@@ -83,7 +88,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def message_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(OutboundMessage, pk=pk)
+    message = get_for_user(OutboundMessage.objects, request.user, pk=pk)
     if outbox.resend_message(message.pk, by=request.user):
         messages.success(request, f"Message #{message.pk} will be sent again in a moment.")
     else:
