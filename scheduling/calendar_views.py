@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from practice.roles import AuthenticatedHttpRequest, therapist_required
 from practice.scoping import get_for_user
 from scheduling import calendar, outcomes, series, services
-from scheduling.calendar_forms import CancelForm, SeriesForm
+from scheduling.calendar_forms import PracticeCancelForm, SeriesForm
 from scheduling.feed import feed_calendar
 from scheduling.models import Appointment, CalendarFeed
 
@@ -28,14 +28,14 @@ def _render_detail(
     request: HttpRequest,
     appointment: Appointment,
     *,
-    cancel_form: CancelForm | None = None,
+    cancel_form: PracticeCancelForm | None = None,
     outcome_error: str = "",
 ) -> HttpResponse:
     context = {
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
         "zone": appointment.therapist.zone,
-        "cancel_form": cancel_form or CancelForm(),
+        "cancel_form": cancel_form or PracticeCancelForm(),
         "outcome_error": outcome_error,
     }
     return render(request, "scheduling/appointment_detail.html", context)
@@ -67,7 +67,7 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
 @require_POST
 def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
-    form = CancelForm(request.POST)
+    form = PracticeCancelForm(request.POST)
     if form.is_valid():
         try:
             outcomes.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
