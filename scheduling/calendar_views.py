@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practice.roles import AuthenticatedHttpRequest, therapist_required
 from practice.scoping import get_for_user
-from scheduling import calendar, outcomes, series, services
+from scheduling import calendar, series, services
 from scheduling.calendar_forms import PracticeCancelForm, SeriesForm
 from scheduling.feed import feed_calendar
 from scheduling.models import Appointment, CalendarFeed
@@ -57,7 +57,7 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     try:
         record(appointment)
-    except Appointment.ChangeRefused as refused:
+    except services.BookingError as refused:
         return _render_detail(request, appointment, outcome_error=str(refused))
     messages.success(request, done)
     return redirect("scheduling:calendar-appointment", pk=appointment.pk)
@@ -70,8 +70,8 @@ def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = PracticeCancelForm(request.POST)
     if form.is_valid():
         try:
-            outcomes.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
-        except Appointment.ChangeRefused as refused:
+            services.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
+        except services.BookingError as refused:
             messages.error(request, str(refused))  # e.g. cancelled already, in another tab
         else:
             messages.success(request, "The session is cancelled. It is never charged.")

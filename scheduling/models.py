@@ -101,6 +101,19 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
 
+class BookingError(Exception):
+    """A booking, cancellation, move or outcome that cannot happen; str(error) is the message.
+
+    The one family of refusals in scheduling: services.py adds the kinds its use cases raise
+    (SlotUnavailable, HoldEnded, BookingNotAllowed), and views catch BookingError.
+    """
+
+
+class ChangeRefused(BookingError):
+    """A change to one appointment's state (an outcome, a waiver, the practice cancelling)
+    that its current state does not allow."""
+
+
 class Appointment(models.Model):
     """A session in a therapist's calendar, from a 10-minute hold to its outcome."""
 
@@ -184,9 +197,6 @@ class Appointment(models.Model):
 
     # Outcomes the therapist records --------------------------------------------------------
 
-    class ChangeRefused(Exception):
-        """The outcome or cancellation cannot be recorded; str(error) says why in plain words."""
-
     OUTCOME_FROM = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
 
     @property
@@ -223,8 +233,8 @@ class Appointment(models.Model):
         if not recorded:
             if self.status not in self.OUTCOME_FROM:
                 shown = self.get_status_display().lower()
-                raise self.ChangeRefused(f"This session is {shown}; nothing to record.")
-            raise self.ChangeRefused(
+                raise ChangeRefused(f"This session is {shown}; nothing to record.")
+            raise ChangeRefused(
                 "This session has not started yet. You can record what happened once it has."
             )
 
@@ -247,7 +257,22 @@ class Appointment(models.Model):
         ).update(late_change_waived_at=timezone.now(), late_change_waived_by=by)
         self.refresh_from_db(fields=["status", "late_change_waived_at", "late_change_waived_by"])
         if not waived and not self.late_change_waived:
-            raise self.ChangeRefused("Only a late cancellation or move can be waived.")
+            raise ChangeRefused("Only a late cancellation or move can be waived.")
+
+    def mark_cancelled(self, *, late: bool, reason: str, at: datetime) -> None:
+        """Record the client's cancellation, late inside the window. The caller holds the
+        row's lock and has checked it is booked (services.cancel_appointment)."""
+        self.status = self.Status.LATE_CANCELLED if late else self.Status.CANCELLED
+        self.cancelled_at = at
+        self.cancellation_reason = reason[:200]
+        self.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+
+    def mark_moved(self, *, late: bool, at: datetime) -> None:
+        """Record that the session moved to a new appointment, late inside the window. The
+        caller holds the row's lock and books the new one (services.reschedule_appointment)."""
+        self.status = self.Status.LATE_MOVED if late else self.Status.MOVED
+        self.cancelled_at = at
+        self.save(update_fields=["status", "cancelled_at"])
 
     def cancel_by_practice(self, *, reason: str) -> None:
         """Record that the practice cancelled the session: never a fee, whenever it happens."""
@@ -259,7 +284,7 @@ class Appointment(models.Model):
         self.refresh_from_db(fields=["status", "cancelled_at", "cancellation_reason"])
         if not cancelled:
             shown = self.get_status_display().lower()
-            raise self.ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
+            raise ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
 
 
 class HoldQuota(models.Model):

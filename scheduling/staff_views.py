@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, staff_required
 from practice.scoping import get_for_user
-from scheduling import calendar, outcomes, services
+from scheduling import calendar, services
 from scheduling.calendar_forms import CancelOnBehalfForm, SessionTimeForm, StaffBookingForm
 from scheduling.models import Appointment
 
@@ -95,8 +95,8 @@ def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 # The client's own cancellation: the cancellation window decides if it is late.
                 services.cancel_appointment(appointment=appointment, by=request.user, reason=reason)
             else:
-                outcomes.cancel_by_practice(appointment=appointment, reason=reason)
-        except (services.BookingError, Appointment.ChangeRefused) as error:
+                services.cancel_by_practice(appointment=appointment, reason=reason)
+        except services.BookingError as error:
             messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
             appointment.refresh_from_db()
@@ -111,7 +111,7 @@ def staff_waive_late_change(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     try:
         appointment.waive_late_change(by=request.user)
-    except Appointment.ChangeRefused as error:
+    except services.BookingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The late change is waived: no fee applies.")
