@@ -306,9 +306,13 @@ class ContactPreferenceQuerySet(models.QuerySet["ContactPreference"]):
         """What this person may see: a client their own choices, staff every client's."""
         return scoped(self, user, client="client")
 
+    def in_force(self) -> "ContactPreference | None":
+        """The newest of these choices (of one client's), or None if there is none."""
+        return self.order_by("-recorded_at", "-pk").first()
+
     def in_force_for(self, client) -> "ContactPreference | None":
         """The newest choice the client made, or None if they never made one."""
-        return self.filter(client=client).order_by("-recorded_at", "-pk").first()
+        return self.filter(client=client).in_force()
 
 
 class ContactPreference(models.Model):

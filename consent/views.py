@@ -175,7 +175,7 @@ def _download(request: HttpRequest, signatures: list[Signature], filename: str) 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    in_force = ContactPreference.objects.in_force_for(request.user)
+    in_force = ContactPreference.objects.for_user(request.user).in_force()
     allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
     current = {name: "yes" if name in allowed else "no" for name in ("email", "sms")}
     current["mobile_phone"] = request.user.mobile_phone

@@ -5,7 +5,8 @@ this person may see": a client their own records, a therapist their own clients'
 records, staff everything the practice holds. Each is one call to `scoped()`, which names the
 path from the row to its client and to its therapist; a model with no such path is not shown
 to that role at all. Views load someone's records only through `get_for_user()`, which 404s
-strangers (never a 403, so a response does not reveal that a record exists).
+strangers (never a 403, so a response does not reveal that a record exists). Rows that belong
+to such a record (an intake's answers, scores and notes) are read only through it.
 
 Two ways in are not a logged-in person and are documented exceptions beside their models:
 the anonymous visitor's hold (`Appointment.objects.held_by(hold_key)`) and the signed e-mail

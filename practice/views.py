@@ -47,7 +47,7 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    needing_attention = OutboundMessage.objects.needing_attention().count()
+    needing_attention = OutboundMessage.objects.for_user(request.user).needing_attention().count()
     return render(
         request, "practice/staff_dashboard.html", {"messages_needing_attention": needing_attention}
     )
@@ -67,20 +67,15 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    shown = (
-        OutboundMessage.objects.for_user(request.user)
-        .select_related("recipient")
-        .order_by("-due_at", "-pk")
-    )
+    visible = OutboundMessage.objects.for_user(request.user)
+    shown = visible.select_related("recipient").order_by("-due_at", "-pk")
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
     context = {
         "outbound_messages": shown[:200],
         "statuses": OutboundMessage.Status.choices,
         "status": status,
-        "unknown_count": OutboundMessage.objects.filter(
-            status=OutboundMessage.Status.UNKNOWN
-        ).count(),
+        "unknown_count": visible.filter(status=OutboundMessage.Status.UNKNOWN).count(),
     }
     return render(request, "practice/message_list.html", context)
 
