@@ -174,3 +174,30 @@ def test_a_signed_link_opens_its_own_appointment_and_nothing_else(people):
     assert list(Appointment.objects.for_link(manage_token(alices))) == [alices]
     assert not Appointment.objects.for_link(manage_token(alices) + "x").exists()
     assert not Appointment.objects.for_link("not-a-token").exists()
+
+
+def test_another_therapist_gets_a_404_for_danas_records_and_changes_nothing(client, people):
+    dana, erin = people["dana"], people["erin"]
+    session = appointment(people["alice"], dana)
+    intake = submission(people["alice"], dana)
+    away, closed = time_off(None, dana), day_off(None, dana)
+    pages = [
+        f"/scheduling/calendar/appointments/{session.pk}/",
+        f"/intake/submissions/{intake.pk}/",
+    ]
+    posts = [
+        f"/scheduling/calendar/appointments/{session.pk}/cancel/",
+        f"/scheduling/availability/time-off/{away.pk}/delete/",
+        f"/scheduling/availability/days/{closed.pk}/delete/",
+    ]
+    client.force_login(dana)
+    assert [client.get(url).status_code for url in pages] == [200, 200]
+
+    client.force_login(erin)
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert [client.post(url, {"reason": "x"}).status_code for url in posts] == [404, 404, 404]
+
+    session.refresh_from_db()
+    assert session.status == Appointment.Status.BOOKED
+    assert TimeOff.objects.filter(pk=away.pk).exists()
+    assert AvailabilityException.objects.filter(pk=closed.pk).exists()
