@@ -6,7 +6,7 @@ migration 0002), so even a bulk UPDATE cannot rewrite what a client signed.
 """
 
 import hashlib
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import markdown
 import nh3
@@ -18,6 +18,11 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from practice.scoping import scoped
+
+if TYPE_CHECKING:
+    from practice.models import User
 
 
 class ImmutableRecord(Exception):
@@ -187,9 +192,10 @@ class DocumentVersion(models.Model):
         return bool(published)
 
 
-class SignatureQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        return self.filter(client=user) if user.is_client else self.none()
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own signatures, staff every signature."""
+        return scoped(self, user, client="client")
 
     def update(self, **kwargs) -> int:
         raise ImmutableRecord("Signatures are never changed.")
@@ -264,9 +270,10 @@ class Signature(models.Model):
         return self.version.digest == self.digest
 
 
-class DeclineQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        return self.filter(client=user) if user.is_client else self.none()
+class DeclineQuerySet(models.QuerySet["Decline"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own declines, staff every decline."""
+        return scoped(self, user, client="client")
 
 
 class Decline(models.Model):
@@ -295,9 +302,17 @@ class Decline(models.Model):
 
 
 class ContactPreferenceQuerySet(models.QuerySet["ContactPreference"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own choices, staff every client's."""
+        return scoped(self, user, client="client")
+
+    def in_force(self) -> "ContactPreference | None":
+        """The newest of these choices (of one client's), or None if there is none."""
+        return self.order_by("-recorded_at", "-pk").first()
+
     def in_force_for(self, client) -> "ContactPreference | None":
         """The newest choice the client made, or None if they never made one."""
-        return self.filter(client=client).order_by("-recorded_at", "-pk").first()
+        return self.filter(client=client).in_force()
 
 
 class ContactPreference(models.Model):

@@ -4,7 +4,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,6 +22,7 @@ from consent.status import (
 )
 from practice.models import User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
+from practice.scoping import get_for_user
 
 
 def get_status_for(client: User, slug: str) -> DocumentStatus:
@@ -34,14 +35,16 @@ def get_status_for(client: User, slug: str) -> DocumentStatus:
 
 def signatures_of(client: User) -> QuerySet[Signature]:
     return (
-        Signature.objects.visible_to(client)
+        Signature.objects.for_user(client)
         .select_related("version__document", "contact_choice")
         .order_by("-signed_at")
     )
 
 
-def get_signature_for(user: User, pk: int) -> Signature:
-    return get_object_or_404(signatures_of(user), pk=pk)
+def _signature_for(user: User, pk: int) -> Signature:
+    return get_for_user(
+        Signature.objects.select_related("version__document", "contact_choice"), user, pk=pk
+    )
 
 
 @client_required
@@ -107,7 +110,7 @@ def document(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decline(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     status = get_status_for(request.user, slug)
-    earlier = Decline.objects.visible_to(request.user).filter(version=status.current).first()
+    earlier = Decline.objects.for_user(request.user).filter(version=status.current).first()
     if signatures_of(request.user).filter(version=status.current).exists():
         messages.info(request, "You have signed this document. To change that, please call us.")
         return redirect("consent:document", slug=slug)
@@ -139,14 +142,14 @@ def _copy_context(request: HttpRequest, signatures: list[Signature]) -> dict:
 @client_required
 @require_GET
 def signature(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    found = get_signature_for(request.user, pk)
+    found = _signature_for(request.user, pk)
     return render(request, "consent/signature.html", _copy_context(request, [found]))
 
 
 @client_required
 @require_GET
 def signature_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    found = get_signature_for(request.user, pk)
+    found = _signature_for(request.user, pk)
     return _download(request, [found], f"signed-{found.version.document.slug}-{found.pk}.html")
 
 
@@ -172,7 +175,7 @@ def _download(request: HttpRequest, signatures: list[Signature], filename: str) 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
-    in_force = ContactPreference.objects.in_force_for(request.user)
+    in_force = ContactPreference.objects.for_user(request.user).in_force()
     allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
     current = {name: "yes" if name in allowed else "no" for name in ("email", "sms")}
     current["mobile_phone"] = request.user.mobile_phone
@@ -196,7 +199,7 @@ def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.info(request, "Nothing changed: your choices are as they were.")
         return redirect("consent:contact-preferences")
-    history = ContactPreference.objects.filter(client=request.user).order_by("-recorded_at", "-pk")
+    history = ContactPreference.objects.for_user(request.user).order_by("-recorded_at", "-pk")
     context = {
         "form": form,
         "in_force": in_force,
@@ -222,6 +225,8 @@ def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         for client in clients
         if any(row.missing for row in found[client.pk])
     ]
-    declines = Decline.objects.select_related("client", "version__document")[:100]
+    declines = Decline.objects.for_user(request.user).select_related("client", "version__document")[
+        :100
+    ]
     context = {"missing": missing, "declines": declines, "client_count": len(clients)}
     return render(request, "consent/staff_overview.html", context)

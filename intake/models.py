@@ -18,6 +18,7 @@ from django.utils import timezone
 from intake import instruments
 from intake.screeners import INSTRUMENTS
 from practice import dates
+from practice.scoping import scoped
 
 if TYPE_CHECKING:
     from practice.models import User
@@ -289,14 +290,11 @@ class Question(models.Model):
         return str(value)
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> Self:
-        """Staff see every intake; a therapist sees only the clients assigned to them."""
-        if user.is_practice_staff:
-            return self
-        if user.is_therapist:
-            return self.filter(assigned_therapist__user=user)
-        return self.none()
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own intake, a therapist the intakes of
+        clients assigned to them, staff every intake."""
+        return scoped(self, user, client="client", therapist="assigned_therapist__user")
 
     def in_queue(self) -> Self:
         """Sent intakes, and drafts that raised a safety flag (staff must see those at once)."""
@@ -504,7 +502,11 @@ class InternalNote(models.Model):
         return f"Note #{self.pk}"
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: only staff read the audit log."""
+        return scoped(self, user)
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnly
 

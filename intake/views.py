@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,6 +24,7 @@ from practice.roles import (
     clinician_or_staff_required,
     staff_required,
 )
+from practice.scoping import get_for_user
 from scheduling.models import Appointment
 
 QUEUE_PAGE_SIZE = 200
@@ -32,7 +33,8 @@ DRAFT_SAVE_SECONDS = 20
 
 
 def _own_submission(user: User) -> Submission | None:
-    return Submission.objects.select_related("version").filter(client=user).first()
+    """The client's intake, or None before they begin one."""
+    return Submission.objects.for_user(user).select_related("version").first()
 
 
 def step_url(step: int, intake: Intake) -> str:
@@ -172,7 +174,7 @@ def submitted(request: AuthenticatedHttpRequest) -> HttpResponse:
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapists = list(Therapist.objects.listed())
     form = QueueFilterForm(request.GET or None, therapists=therapists)
-    visible = Submission.objects.visible_to(request.user)
+    visible = Submission.objects.for_user(request.user)
     submissions = visible.in_queue()
     if form.is_valid():
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
@@ -221,10 +223,11 @@ def _filtered(submissions: SubmissionQuerySet, filters: dict[str, Any]) -> Submi
 
 
 def _submission_for(user: User, pk: int) -> Submission:
-    return get_object_or_404(
-        Submission.objects.visible_to(user).select_related(
+    return get_for_user(
+        Submission.objects.select_related(
             "client", "version", "assigned_therapist", "urgent_acknowledged_by"
         ),
+        user,
         pk=pk,
     )
 
@@ -342,7 +345,9 @@ def submission_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @staff_required
 @require_GET
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor", "submission__client")
+    entries = AuditEntry.objects.for_user(request.user).select_related(
+        "actor", "submission__client"
+    )
     submission_id = request.GET.get("submission", "")
     if submission_id.isdigit():
         entries = entries.filter(submission_id=int(submission_id))

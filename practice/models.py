@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from practice.scoping import scoped
+
 # Apps whose models staff manage in the admin without per-model permissions.
 PRACTICE_APP_LABELS = frozenset({"practice", "scheduling", "intake", "consent"})
 
@@ -248,7 +250,11 @@ class PracticeSettings(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
-class OutboundMessageQuerySet(models.QuerySet):
+class OutboundMessageQuerySet(models.QuerySet["OutboundMessage"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: only staff read the outbox (clients get the messages)."""
+        return scoped(self, user)
+
     def due(self) -> Self:
         return self.filter(status=OutboundMessage.Status.SCHEDULED, due_at__lte=timezone.now())
 

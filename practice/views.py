@@ -8,6 +8,7 @@ from practice import outbox, services
 from practice.forms import InvitationForm
 from practice.models import OutboundMessage, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
+from practice.scoping import get_for_user
 
 
 @require_GET
@@ -46,7 +47,7 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    needing_attention = OutboundMessage.objects.needing_attention().count()
+    needing_attention = OutboundMessage.objects.for_user(request.user).needing_attention().count()
     return render(
         request, "practice/staff_dashboard.html", {"messages_needing_attention": needing_attention}
     )
@@ -66,16 +67,15 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    shown = OutboundMessage.objects.select_related("recipient").order_by("-due_at", "-pk")
+    visible = OutboundMessage.objects.for_user(request.user)
+    shown = visible.select_related("recipient").order_by("-due_at", "-pk")
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
     context = {
         "outbound_messages": shown[:200],
         "statuses": OutboundMessage.Status.choices,
         "status": status,
-        "unknown_count": OutboundMessage.objects.filter(
-            status=OutboundMessage.Status.UNKNOWN
-        ).count(),
+        "unknown_count": visible.filter(status=OutboundMessage.Status.UNKNOWN).count(),
     }
     return render(request, "practice/message_list.html", context)
 
@@ -83,7 +83,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def message_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(OutboundMessage, pk=pk)
+    message = get_for_user(OutboundMessage.objects, request.user, pk=pk)
     if outbox.resend_message(message.pk, by=request.user):
         messages.success(request, f"Message #{message.pk} will be sent again in a moment.")
     else:

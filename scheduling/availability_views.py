@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice.roles import AuthenticatedHttpRequest, therapist_required
+from practice.scoping import get_for_user
 from scheduling.availability import booking_rules_for
 from scheduling.forms import (
     AvailabilityExceptionForm,
@@ -23,7 +24,7 @@ def weekly_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     formset = WeeklyAvailabilityFormSet(
         request.POST or None,
-        queryset=WeeklyAvailability.objects.filter(therapist=therapist),
+        queryset=WeeklyAvailability.objects.for_user(request.user),
         prefix="hours",
     )
     if formset.is_valid():
@@ -62,7 +63,7 @@ def time_off(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.save()
             messages.success(request, "Your time off is saved; clients cannot book during it.")
             return redirect("scheduling:time-off")
-        upcoming = TimeOff.objects.filter(therapist=therapist, ends_at__gt=timezone.now())
+        upcoming = TimeOff.objects.for_user(request.user).filter(ends_at__gt=timezone.now())
         return render(
             request,
             "scheduling/time_off.html",
@@ -73,7 +74,7 @@ def time_off(request: AuthenticatedHttpRequest) -> HttpResponse:
 @therapist_required
 @require_POST
 def time_off_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(TimeOff, therapist=request.user.therapist, pk=pk).delete()
+    get_for_user(TimeOff.objects, request.user, pk=pk).delete()
     messages.success(request, "That time off is removed.")
     return redirect("scheduling:time-off")
 
@@ -90,7 +91,7 @@ def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your hours for that day are saved.")
         return redirect("scheduling:date-exceptions")
     today = timezone.localdate(timezone=therapist.zone)
-    upcoming = AvailabilityException.objects.filter(therapist=therapist, date__gte=today)
+    upcoming = AvailabilityException.objects.for_user(request.user).filter(date__gte=today)
     return render(
         request,
         "scheduling/date_exceptions.html",
@@ -101,6 +102,6 @@ def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @therapist_required
 @require_POST
 def date_exception_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(AvailabilityException, therapist=request.user.therapist, pk=pk).delete()
+    get_for_user(AvailabilityException.objects, request.user, pk=pk).delete()
     messages.success(request, "That day is back to your weekly hours.")
     return redirect("scheduling:date-exceptions")

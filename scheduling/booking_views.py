@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import dates
-from practice.models import PracticeSettings, Therapist, User
+from practice.models import PracticeSettings, Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required
-from scheduling import links, services
+from practice.scoping import get_for_user
+from scheduling import services
 from scheduling.availability import bookable_session_types, booking_rules_for, week_of_slots
 from scheduling.forms import (
     DEFAULT_ZONE,
@@ -168,13 +169,17 @@ def _visitor_zone_name(request: HttpRequest) -> str:
 
 
 def _held_by_this_visitor(request: HttpRequest, pk: int) -> Appointment | None:
-    """This visitor's hold; None when it was theirs but has ended and been cleared."""
+    """This visitor's hold; None when it was theirs but has ended and been cleared.
+
+    Not `get_for_user`: the hold belongs to the browser session, which may not be logged in.
+    """
     hold_key = request.session.get(HOLD_KEY)
     if not hold_key:
         raise Http404
     held = (
-        Appointment.objects.select_related("therapist", "session_type")
-        .filter(pk=pk, hold_key=hold_key)
+        Appointment.objects.held_by(hold_key)
+        .select_related("therapist", "session_type")
+        .filter(pk=pk)
         .first()
     )
     if held is None and request.session.get(HOLD_CHOICE, {}).get("pk") != pk:
@@ -248,17 +253,10 @@ def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("scheduling:booked", pk=booked.pk)
 
 
-def _client_appointment(user: User, pk: int) -> Appointment:
-    return get_object_or_404(
-        Appointment.objects.filter(client=user).select_related("therapist", "session_type"),
-        pk=pk,
-    )
-
-
 @client_required
 @require_GET
 def booked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = _client_appointment(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     practice = PracticeSettings.load()
     return render(
         request,
@@ -275,14 +273,11 @@ def booked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _signed_appointment(request: HttpRequest, token: str) -> Appointment:
-    """The appointment a signed link is for; a stranger who is logged in gets a 404."""
-    appointment_id = links.appointment_id_from(token)
-    if appointment_id is None:
-        raise Http404("This link has expired or is not valid.")
-    appointment = get_object_or_404(
-        Appointment.objects.select_related("therapist", "session_type", "client"),
-        pk=appointment_id,
-    )
+    """The appointment a signed link is for; a stranger who is logged in gets a 404.
+
+    Not `get_for_user`: the link itself is the credential, so it works logged out.
+    """
+    appointment = get_object_or_404(Appointment.objects.for_link(token).with_people())
     if request.user.is_authenticated and request.user.pk != appointment.client_id:
         raise Http404
     return appointment
@@ -309,7 +304,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @client_required
 @require_http_methods(["GET", "POST"])
 def client_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = _client_appointment(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _cancel(
         request,
         appointment,
@@ -382,7 +377,7 @@ def _cancel(
 @client_required
 @require_http_methods(["GET", "POST"])
 def client_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = _client_appointment(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _reschedule(request, appointment, done=reverse("practice:portal"))
 
 

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from consent import status as consent_status
@@ -86,13 +85,19 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
-def calendar_page(*, therapist: Therapist, view: str, first_day: date) -> CalendarPage:
-    """Everything a week or day of the therapist's calendar shows, in a fixed number of queries."""
+def calendar_page(
+    *, therapist: Therapist, viewer: User, view: str, first_day: date
+) -> CalendarPage:
+    """Everything a week or day of the therapist's calendar shows, in a fixed number of queries.
+
+    `viewer` is who asks (the therapist, or staff): only sessions they may see are shown.
+    """
     zone = therapist.zone
     today = timezone.now().astimezone(zone).date()
     span = SPANS[view]
     appointments = list(
-        Appointment.objects.filter(therapist=therapist)
+        Appointment.objects.for_user(viewer)
+        .filter(therapist=therapist)
         .occupying()
         .exclude(status=Appointment.Status.HELD, held_until__lte=timezone.now())  # expired
         .starting_between(
@@ -130,14 +135,6 @@ def _with_badges(appointments: list[Appointment]) -> list[Entry]:
         )
         for a in appointments
     ]
-
-
-def get_appointment_for(user: User, pk: int) -> Appointment:
-    """One appointment the therapist or staff member runs; anyone else's is a 404."""
-    return get_object_or_404(
-        Appointment.objects.managed_by(user).with_people().select_related("rescheduled_from"),
-        pk=pk,
-    )
 
 
 def badges_for(appointment: Appointment) -> Entry:

@@ -19,7 +19,13 @@ class ClientChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} {obj.last_name}".strip() + pronouns
 
 
-class CancelForm(forms.Form):
+class PracticeCancelForm(forms.Form):
+    """The practice cancels a session (never a fee): a reason for staff is required.
+
+    A client cancelling their own session uses scheduling.forms.CancelForm instead: its reason
+    is optional and it carries the late-cancellation acknowledgement.
+    """
+
     reason = forms.CharField(
         max_length=200,
         label="Reason for cancelling",
@@ -126,7 +132,7 @@ class StaffBookingForm(SessionTimeForm):
         return data
 
 
-class CancelOnBehalfForm(CancelForm):
+class CancelOnBehalfForm(PracticeCancelForm):
     """Staff cancel either because the client asked or because the practice must."""
 
     CLIENT, PRACTICE = "client", "practice"

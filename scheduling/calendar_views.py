@@ -10,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from practice.roles import AuthenticatedHttpRequest, therapist_required
-from scheduling import calendar, outcomes, series, services
-from scheduling.calendar_forms import CancelForm, SeriesForm
+from practice.scoping import get_for_user
+from scheduling import calendar, series, services
+from scheduling.calendar_forms import PracticeCancelForm, SeriesForm
 from scheduling.feed import feed_calendar
 from scheduling.models import Appointment, CalendarFeed
 
@@ -19,7 +20,7 @@ from scheduling.models import Appointment, CalendarFeed
 @therapist_required
 @require_GET
 def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _render_detail(request, appointment)
 
 
@@ -27,14 +28,14 @@ def _render_detail(
     request: HttpRequest,
     appointment: Appointment,
     *,
-    cancel_form: CancelForm | None = None,
+    cancel_form: PracticeCancelForm | None = None,
     outcome_error: str = "",
 ) -> HttpResponse:
     context = {
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
         "zone": appointment.therapist.zone,
-        "cancel_form": cancel_form or CancelForm(),
+        "cancel_form": cancel_form or PracticeCancelForm(),
         "outcome_error": outcome_error,
     }
     return render(request, "scheduling/appointment_detail.html", context)
@@ -53,10 +54,10 @@ def mark_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: str) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     try:
         record(appointment)
-    except Appointment.ChangeRefused as refused:
+    except services.BookingError as refused:
         return _render_detail(request, appointment, outcome_error=str(refused))
     messages.success(request, done)
     return redirect("scheduling:calendar-appointment", pk=appointment.pk)
@@ -65,12 +66,12 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
 @therapist_required
 @require_POST
 def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
-    form = CancelForm(request.POST)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
+    form = PracticeCancelForm(request.POST)
     if form.is_valid():
         try:
-            outcomes.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
-        except Appointment.ChangeRefused as refused:
+            services.cancel_by_practice(appointment=appointment, reason=form.cleaned_data["reason"])
+        except services.BookingError as refused:
             messages.error(request, str(refused))  # e.g. cancelled already, in another tab
         else:
             messages.success(request, "The session is cancelled. It is never charged.")
@@ -141,7 +142,9 @@ def _preview(
 def _series_initial(request: AuthenticatedHttpRequest) -> dict:
     """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later."""
     try:
-        after = calendar.get_appointment_for(request.user, int(request.GET.get("after", "")))
+        after = get_for_user(
+            Appointment.objects.with_people(), request.user, pk=int(request.GET.get("after", ""))
+        )
     except (ValueError, Http404):
         return {"count": 1}
     local = after.starts_at.astimezone(after.therapist.zone)
@@ -160,7 +163,7 @@ def _series_initial(request: AuthenticatedHttpRequest) -> dict:
 @therapist_required
 @require_GET
 def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(therapist=request.user.therapist).first()
+    feed = CalendarFeed.objects.for_user(request.user).first()
     return render(request, "scheduling/feed_settings.html", {"feed": feed})
 
 
@@ -169,7 +172,7 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 def feed_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     token = CalendarFeed.issue(request.user.therapist)
     url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
-    feed = CalendarFeed.objects.get(therapist=request.user.therapist)
+    feed = CalendarFeed.objects.for_user(request.user).get()
     # The address is shown once, in this response, and never stored in the clear.
     response = render(request, "scheduling/feed_settings.html", {"feed": feed, "feed_url": url})
     patch_cache_control(response, no_store=True, private=True)

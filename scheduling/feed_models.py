@@ -3,12 +3,14 @@
 import hashlib
 import hmac
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models, transaction
 
+from practice.scoping import scoped
+
 if TYPE_CHECKING:
-    from practice.models import Therapist
+    from practice.models import Therapist, User
 
 
 def _digest(token: str) -> str:
@@ -16,8 +18,15 @@ def _digest(token: str) -> str:
 
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a therapist their own feed's settings, staff all."""
+        return scoped(self, user, therapist="therapist__user")
+
     def for_token(self, token: str) -> "CalendarFeed | None":
-        """The live feed this token opens, or None (unknown, turned off or replaced)."""
+        """The live feed this token opens, or None (unknown, turned off or replaced).
+
+        The token, not a user, is the credential: calendar apps fetch the feed logged out.
+        """
         digest = _digest(token)
         feed = self.select_related("therapist").filter(token_hash=digest).first()
         # Only the digest is stored, so a leaked database opens no feed; comparing digests in

@@ -99,6 +99,8 @@ class HoldForm(SlotChoiceForm):
 
 
 class CancelForm(forms.Form):
+    """A client cancels their own session; the practice's form is PracticeCancelForm."""
+
     reason = forms.CharField(
         max_length=200,
         required=False,

@@ -5,18 +5,20 @@ session type. Links expire, and they are made at send time so none sits in the o
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from scheduling.models import Appointment
+if TYPE_CHECKING:
+    from scheduling.models import Appointment
 
 SALT = "scheduling.manage-appointment"
 MAX_AGE = timedelta(days=30)
 
 
-def manage_token(appointment: Appointment) -> str:
+def manage_token(appointment: "Appointment") -> str:
     return signing.dumps(appointment.pk, salt=SALT)
 
 
@@ -29,7 +31,7 @@ def appointment_id_from(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def manage_url(appointment: Appointment) -> str:
+def manage_url(appointment: "Appointment") -> str:
     """An absolute link to the page where the client can cancel or move this session."""
     path = reverse("scheduling:manage", kwargs={"token": manage_token(appointment)})
     return f"{settings.SITE_URL}{path}"

@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from practice.scoping import scoped
 from scheduling.db import TsTzRange
+from scheduling.links import appointment_id_from
 from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 if TYPE_CHECKING:
@@ -48,14 +50,21 @@ class SessionType(models.Model):
         return self.modality == self.Modality.TELEHEALTH
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def managed_by(self, user: "User") -> Self:
-        """What a member of the practice runs: a therapist their own sessions, staff everyone's."""
-        if user.is_practice_staff:
-            return self.all()
-        if user.is_therapist:
-            return self.filter(therapist__user=user)
-        return self.none()
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own sessions, a therapist theirs, staff all."""
+        return scoped(self, user, client="client", therapist="therapist__user")
+
+    def held_by(self, hold_key: str) -> Self:
+        """The hold of the visitor whose browser session carries `hold_key` (not a user: a
+        visitor may hold a time before logging in). An empty key holds nothing."""
+        return self.filter(hold_key=hold_key) if hold_key else self.none()
+
+    def for_link(self, token: str) -> Self:
+        """The appointment a signed e-mail link opens (not a user: the link works logged out).
+        A forged or expired token opens nothing."""
+        appointment_id = appointment_id_from(token)
+        return self.none() if appointment_id is None else self.filter(pk=appointment_id)
 
     def starting_between(self, start: datetime, end: datetime) -> Self:
         return self.filter(starts_at__gte=start, starts_at__lt=end)
@@ -90,6 +99,19 @@ class AppointmentQuerySet(models.QuerySet):
 
     def upcoming(self) -> Self:
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
+
+class BookingError(Exception):
+    """A booking, cancellation, move or outcome that cannot happen; str(error) is the message.
+
+    The one family of refusals in scheduling: services.py adds the kinds its use cases raise
+    (SlotUnavailable, HoldEnded, BookingNotAllowed), and views catch BookingError.
+    """
+
+
+class ChangeRefused(BookingError):
+    """A change to one appointment's state (an outcome, a waiver, the practice cancelling)
+    that its current state does not allow."""
 
 
 class Appointment(models.Model):
@@ -175,9 +197,6 @@ class Appointment(models.Model):
 
     # Outcomes the therapist records --------------------------------------------------------
 
-    class ChangeRefused(Exception):
-        """The outcome or cancellation cannot be recorded; str(error) says why in plain words."""
-
     OUTCOME_FROM = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
 
     @property
@@ -214,8 +233,8 @@ class Appointment(models.Model):
         if not recorded:
             if self.status not in self.OUTCOME_FROM:
                 shown = self.get_status_display().lower()
-                raise self.ChangeRefused(f"This session is {shown}; nothing to record.")
-            raise self.ChangeRefused(
+                raise ChangeRefused(f"This session is {shown}; nothing to record.")
+            raise ChangeRefused(
                 "This session has not started yet. You can record what happened once it has."
             )
 
@@ -238,7 +257,22 @@ class Appointment(models.Model):
         ).update(late_change_waived_at=timezone.now(), late_change_waived_by=by)
         self.refresh_from_db(fields=["status", "late_change_waived_at", "late_change_waived_by"])
         if not waived and not self.late_change_waived:
-            raise self.ChangeRefused("Only a late cancellation or move can be waived.")
+            raise ChangeRefused("Only a late cancellation or move can be waived.")
+
+    def mark_cancelled(self, *, late: bool, reason: str, at: datetime) -> None:
+        """Record the client's cancellation, late inside the window. The caller holds the
+        row's lock and has checked it is booked (services.cancel_appointment)."""
+        self.status = self.Status.LATE_CANCELLED if late else self.Status.CANCELLED
+        self.cancelled_at = at
+        self.cancellation_reason = reason[:200]
+        self.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+
+    def mark_moved(self, *, late: bool, at: datetime) -> None:
+        """Record that the session moved to a new appointment, late inside the window. The
+        caller holds the row's lock and books the new one (services.reschedule_appointment)."""
+        self.status = self.Status.LATE_MOVED if late else self.Status.MOVED
+        self.cancelled_at = at
+        self.save(update_fields=["status", "cancelled_at"])
 
     def cancel_by_practice(self, *, reason: str) -> None:
         """Record that the practice cancelled the session: never a fee, whenever it happens."""
@@ -250,7 +284,7 @@ class Appointment(models.Model):
         self.refresh_from_db(fields=["status", "cancelled_at", "cancellation_reason"])
         if not cancelled:
             shown = self.get_status_display().lower()
-            raise self.ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
+            raise ChangeRefused(f"This session is {shown}, so it cannot be cancelled.")
 
 
 class HoldQuota(models.Model):
@@ -279,6 +313,15 @@ class HoldQuota(models.Model):
 # Hours are wall-clock times in the therapist's own zone; slots.py turns them into instants.
 
 
+class AvailabilityQuerySet(models.QuerySet):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a therapist their own hours and time off, staff all.
+
+        Clients see only the open times computed from these, never the rows (reasons, notes).
+        """
+        return scoped(self, user, therapist="therapist__user")
+
+
 class WeeklyAvailability(models.Model):
     """One opening window on a weekday, e.g. Tuesday 09:00-17:00 in the therapist's zone."""
 
@@ -297,6 +340,8 @@ class WeeklyAvailability(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
     start = models.TimeField()
     end = models.TimeField()
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -331,6 +376,8 @@ class AvailabilityException(models.Model):
     start = models.TimeField(null=True, blank=True)
     end = models.TimeField(null=True, blank=True)
     note = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start"]
@@ -372,6 +419,8 @@ class TimeOff(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=120, blank=True, help_text="Only you and staff see this.")
+
+    objects = AvailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]

@@ -1,4 +1,8 @@
-"""Booking use cases: hold, confirm, book, cancel and reschedule appointments.
+"""Booking use cases: hold, confirm, book, cancel (the client's or the practice's) and move.
+
+The one home of cancelling and moving: these functions own the transaction and the messages,
+and the model's methods make the single-row state changes. Every refusal is a BookingError
+(scheduling/models.py), with the kinds below.
 
 Every function here owns its transaction. Python checks (`is_open_slot`, the same rules the
 booking page shows) give the friendly messages; PostgreSQL's exclusion constraint
@@ -20,7 +24,7 @@ from consent import status as consent_status
 from practice.models import PracticeSettings, Therapist, User
 from scheduling import reminders
 from scheduling.availability import bookable_session_types, nearest_open_slots, slot_rules_for
-from scheduling.models import Appointment, HoldQuota, SessionType
+from scheduling.models import Appointment, BookingError, HoldQuota, SessionType
 from scheduling.slots import SlotRules, is_open_slot
 from scheduling.wording import describe
 
@@ -32,10 +36,6 @@ TOO_MANY_HOLDS = (
     "You have chosen a lot of times in the last hour, so we have paused holding new ones for "
     "a while. Please try again later, or call us and we will find a time together."
 )
-
-
-class BookingError(Exception):
-    """A booking, cancellation or move that cannot happen; str(error) is the message to show."""
 
 
 class SlotUnavailable(BookingError):
@@ -78,7 +78,7 @@ def hold_slot(
     _take_hold_quota(hold_key=hold_key, address=address, now=now)
     with _booking_transaction(therapist, session_type, starts_at):
         # The visitor's other hold goes, unless it is being confirmed in another tab right now.
-        Appointment.objects.filter(hold_key=hold_key).release_holds()
+        Appointment.objects.held_by(hold_key).release_holds()
         _check_open(therapist, session_type, starts_at, now=now)
         return _insert(
             therapist=therapist,
@@ -97,7 +97,7 @@ def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appo
     if not client.is_client:
         raise BookingNotAllowed("Only clients can book sessions here.")
     now = timezone.now()
-    held = Appointment.objects.filter(pk=appointment_id, hold_key=hold_key)
+    held = Appointment.objects.held_by(hold_key).filter(pk=appointment_id)
     therapist_id = held.values_list("therapist_id", flat=True).first()
     if therapist_id is None:
         raise HoldEnded(HOLD_ENDED)
@@ -179,13 +179,25 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
         if locked.status in (Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED):
             return locked
         _check_changeable(locked, now=now)
-        late = is_late_change(locked, now=now, window=window)
-        locked.status = Appointment.Status.LATE_CANCELLED if late else Appointment.Status.CANCELLED
-        locked.cancelled_at = now
-        locked.cancellation_reason = reason[:200]
-        locked.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+        locked.mark_cancelled(
+            late=is_late_change(locked, now=now, window=window), reason=reason, at=now
+        )
         reminders.cancel_appointment_messages(locked, reason="appointment cancelled")
     return locked
+
+
+def cancel_by_practice(*, appointment: Appointment, reason: str) -> Appointment:
+    """Cancel a booked session on the practice's side (never a fee) and stop its messages.
+
+    A client's own cancellation, which may be late, is cancel_appointment instead. Raises
+    ChangeRefused when the session is no longer booked (cancelled in another tab, say).
+    """
+    with transaction.atomic():
+        appointment.cancel_by_practice(reason=reason)
+        reminders.cancel_appointment_messages(
+            appointment, reason=f"cancelled by the practice: {reason}"
+        )
+    return appointment
 
 
 def reschedule_appointment(
@@ -217,10 +229,9 @@ def reschedule_appointment(
             therapist, session_type, starts_at, now=now, for_practice=for_practice, ignoring=old
         )
         # The practice moving a session is never the client's late change.
-        late = not for_practice and is_late_change(old, now=now, window=window)
-        old.status = Appointment.Status.LATE_MOVED if late else Appointment.Status.MOVED
-        old.cancelled_at = now
-        old.save(update_fields=["status", "cancelled_at"])
+        old.mark_moved(
+            late=not for_practice and is_late_change(old, now=now, window=window), at=now
+        )
         new = _insert(
             therapist=therapist,
             session_type=session_type,

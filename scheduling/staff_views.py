@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from practice import dates
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, staff_required
-from scheduling import calendar, outcomes, services
+from practice.scoping import get_for_user
+from scheduling import calendar, services
 from scheduling.calendar_forms import CancelOnBehalfForm, SessionTimeForm, StaffBookingForm
 from scheduling.models import Appointment
 
@@ -28,7 +29,9 @@ def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     view, first_day = calendar.chosen_view(
         request.GET, today=timezone.now().astimezone(therapist.zone).date()
     )
-    page = calendar.calendar_page(therapist=therapist, view=view, first_day=first_day)
+    page = calendar.calendar_page(
+        therapist=therapist, viewer=request.user, view=view, first_day=first_day
+    )
     context = {
         "therapists": therapists,
         "calendar": page,
@@ -40,7 +43,8 @@ def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def staff_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, calendar.get_appointment_for(request.user, pk))
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
+    return _render_detail(request, appointment)
 
 
 def _render_detail(
@@ -65,7 +69,7 @@ def _render_detail(
 @staff_required
 @require_POST
 def staff_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     form = SessionTimeForm(request.POST, therapist=appointment.therapist)
     if form.is_valid():
         try:
@@ -83,7 +87,7 @@ def staff_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     form = CancelOnBehalfForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -92,8 +96,8 @@ def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 # The client's own cancellation: the cancellation window decides if it is late.
                 services.cancel_appointment(appointment=appointment, by=request.user, reason=reason)
             else:
-                outcomes.cancel_by_practice(appointment=appointment, reason=reason)
-        except (services.BookingError, Appointment.ChangeRefused) as error:
+                services.cancel_by_practice(appointment=appointment, reason=reason)
+        except services.BookingError as error:
             messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
             appointment.refresh_from_db()
@@ -105,10 +109,10 @@ def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def staff_waive_late_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    appointment = calendar.get_appointment_for(request.user, pk)
+    appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     try:
         appointment.waive_late_change(by=request.user)
-    except Appointment.ChangeRefused as error:
+    except services.BookingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The late change is waived: no fee applies.")

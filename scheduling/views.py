@@ -14,5 +14,5 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     today = timezone.now().astimezone(therapist.zone).date()
     view, first_day = chosen_view(request.GET, today=today)
-    page = calendar_page(therapist=therapist, view=view, first_day=first_day)
+    page = calendar_page(therapist=therapist, viewer=request.user, view=view, first_day=first_day)
     return render(request, "scheduling/calendar.html", {"calendar": page})

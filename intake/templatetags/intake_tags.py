@@ -9,10 +9,10 @@ register = template.Library()
 @register.simple_tag
 def intake_for_client(user: User) -> Submission | None:
     """The client's own intake, if they have begun one."""
-    return Submission.objects.filter(client=user).first()
+    return Submission.objects.for_user(user).first()
 
 
 @register.simple_tag
 def intake_counts(user: User) -> dict[str, int]:
     """Intakes per status and the number needing urgent review, as this user may see them."""
-    return Submission.objects.visible_to(user).status_counts()
+    return Submission.objects.for_user(user).status_counts()

@@ -32,7 +32,7 @@ def client_appointments(user: User) -> PortalAppointments:
     """The client's upcoming sessions and their latest past or cancelled ones (two queries)."""
     now = timezone.now()
     mine = (
-        Appointment.objects.filter(client=user)
+        Appointment.objects.for_user(user)
         .exclude(status=Appointment.Status.HELD)
         .select_related("therapist", "session_type")
     )

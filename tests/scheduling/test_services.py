@@ -307,6 +307,33 @@ def test_a_session_that_has_started_cannot_be_cancelled(alice, dana, first_sessi
         services.cancel_appointment(appointment=appointment, by=alice)
 
 
+def test_the_practice_cancelling_is_never_late_and_stops_pending_messages(
+    alice, dana, first_session, frozen
+):
+    appointment = book(alice, dana, first_session, denver(8, 10), by=dana)  # 22 h away
+    frozen.shift(timedelta(minutes=11))
+    OutboundMessage.objects.update(status=OutboundMessage.Status.SCHEDULED)
+
+    cancelled = services.cancel_by_practice(appointment=appointment, reason="Dana is unwell")
+
+    assert cancelled.status == Appointment.Status.PRACTICE_CANCELLED
+    assert cancelled.cancellation_reason == "Dana is unwell"
+    assert not OutboundMessage.objects.filter(
+        about_id=appointment.pk, status=OutboundMessage.Status.SCHEDULED
+    ).exclude(template="appointment_cancelled")
+
+
+def test_every_refusal_to_cancel_is_a_booking_error_with_its_reason(
+    alice, dana, first_session, frozen
+):
+    appointment = book(alice, dana, first_session, WEDNESDAY_TEN)
+    services.cancel_by_practice(appointment=appointment, reason="Dana is unwell")
+    with pytest.raises(services.BookingError, match="cancelled by the practice"):
+        services.cancel_by_practice(appointment=appointment, reason="Again, in another tab")
+    with pytest.raises(services.BookingError, match="cannot be changed"):
+        services.cancel_appointment(appointment=appointment, by=alice)
+
+
 # Rescheduling -------------------------------------------------------------------------------
 
 
