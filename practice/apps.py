@@ -6,4 +6,3 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from practice import services  # noqa: F401  (registers message context builders)
-        from scheduling import reminders  # noqa: F401  (registers appointment message builders)

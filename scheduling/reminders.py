@@ -339,17 +339,6 @@ def agenda_context(message: OutboundMessage) -> dict:
     }
 
 
-@channels.context_builder("staff_message_unknown")
-def unknown_alert_context(message: OutboundMessage) -> dict:
-    about = OutboundMessage.objects.filter(pk=message.context.get("message_id")).first()
-    if about is None or about.status != OutboundMessage.Status.UNKNOWN:
-        raise channels.DeliverySkipped("a person has already dealt with it")
-    return {
-        "unknown": about,
-        "messages_url": f"{settings.SITE_URL}{reverse('practice:message-list')}?status=unknown",
-    }
-
-
 def _appointment(message: OutboundMessage) -> Appointment:
     if message.about_id is None:
         raise channels.DeliverySkipped("the message is about no appointment")
