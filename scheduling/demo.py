@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from practice.models import Therapist, User
+from scheduling import demo_reminders
 from scheduling.availability import open_slots_for
 from scheduling.models import (
     Appointment,
@@ -76,6 +77,7 @@ def seed() -> None:
         _seed_time_off(maya)
         if client is not None:
             _seed_appointments(maya, client, session_types)
+    demo_reminders.seed()
 
 
 def _seed_hours(therapist: Therapist, hours: list) -> None:
