@@ -5,4 +5,5 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
 
     def ready(self) -> None:
-        from scheduling import reminders  # noqa: F401  (registers message context builders)
+        # Registers the context builders of scheduling's messages.
+        from scheduling import agenda, messages  # noqa: F401

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from scheduling import reminders
+from scheduling import agenda
 
 
 @shared_task(ignore_result=True)
 def schedule_therapist_agendas_task() -> None:
-    reminders.schedule_therapist_agendas()
+    agenda.schedule_therapist_agendas()
