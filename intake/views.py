@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
 from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
+from practice.clock import start_of_day
 from practice.models import Therapist, User
 from practice.roles import (
     AuthenticatedHttpRequest,
@@ -212,10 +213,10 @@ def _filtered(submissions: SubmissionQuerySet, filters: dict[str, Any]) -> Submi
     # own zone database may differ from the pinned tzdata every process uses.
     zone = timezone.get_current_timezone()
     if filters.get("sent_from"):
-        start = datetime.combine(filters["sent_from"], time.min, tzinfo=zone)
+        start = start_of_day(filters["sent_from"], zone)
         submissions = submissions.filter(submitted_at__gte=start)
     if filters.get("sent_to"):
-        end = datetime.combine(filters["sent_to"] + timedelta(days=1), time.min, tzinfo=zone)
+        end = start_of_day(filters["sent_to"] + timedelta(days=1), zone)
         submissions = submissions.filter(submitted_at__lt=end)
     return submissions
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice import channels, outbox
+from practice.clock import local_instant, start_of_day
 from practice.models import OutboundMessage, PracticeSettings, Therapist
 from scheduling.messages import client_of, format_day, format_time
 from scheduling.models import Appointment
-from scheduling.reminders import earliest_instant
 
 AGENDA_TIME = time(18, 0)
 
@@ -37,7 +37,7 @@ def schedule_therapist_agendas(now: datetime | None = None) -> int:
                 to=therapist.user.email,
                 recipient=therapist.user,
                 about=therapist,
-                due_at=earliest_instant(datetime.combine(day, AGENDA_TIME), therapist.zone),
+                due_at=local_instant(day, AGENDA_TIME, therapist.zone),
                 context={"date": (day + timedelta(days=1)).isoformat()},
             )
         )
@@ -54,8 +54,8 @@ def agenda_context(message: OutboundMessage) -> dict:
     therapist = Therapist.objects.select_related("user").get(pk=message.about_id)
     day = date.fromisoformat(message.context["date"])
     zone = therapist.zone
-    start = earliest_instant(datetime.combine(day, time(0)), zone)
-    end = earliest_instant(datetime.combine(day + timedelta(days=1), time(0)), zone)
+    start = start_of_day(day, zone)
+    end = start_of_day(day + timedelta(days=1), zone)
     sessions = list(
         Appointment.objects.filter(
             therapist=therapist,

@@ -19,11 +19,11 @@ from django.utils import timezone
 from consent import status as consent_status
 from intake import status as intake_status
 from practice import channels
+from practice.clock import local_instant
 from practice.models import OutboundMessage, PracticeSettings, User
 from scheduling.ics import appointment_ics
 from scheduling.links import manage_url
 from scheduling.models import Appointment
-from scheduling.reminders import earliest_instant
 from scheduling.wording import describe
 
 # A reminder held back by the night goes out when sending hours open if the session is at
@@ -135,7 +135,7 @@ def _require_sending_hours(appointment: Appointment) -> None:
     if practice.sending_hours_start <= local.time() <= practice.sending_hours_end:
         return
     day = local.date() + timedelta(days=local.time() > practice.sending_hours_end)
-    opens = earliest_instant(datetime.combine(day, practice.sending_hours_start), zone)
+    opens = local_instant(day, practice.sending_hours_start, zone)
     if opens >= appointment.starts_at - LATEST_MORNING_REMINDER:
         raise channels.DeliverySkipped("it was night for the client until too close to the session")
     raise channels.DeliveryDeferred("waiting for the client's sending hours", until=opens)

@@ -7,11 +7,12 @@ due is scheduling/messages.py; the therapist's evening agenda is scheduling/agen
 """
 
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from practice import outbox
+from practice.clock import local_instant
 from practice.models import OutboundMessage, PracticeSettings, User
 from scheduling.models import Appointment
 
@@ -85,7 +86,8 @@ def reminder_due_at(
     earlier, never later, never at night.
     """
     wall = starts_at.astimezone(zone).replace(tzinfo=None) - offset
-    return within_sending_hours(earliest_instant(wall, zone), zone=zone, practice=practice)
+    due_at = local_instant(wall.date(), wall.time(), zone)
+    return within_sending_hours(due_at, zone=zone, practice=practice)
 
 
 def within_sending_hours(
@@ -101,17 +103,7 @@ def within_sending_hours(
         day = local.date()
     else:
         return moment
-    return earliest_instant(datetime.combine(day, latest), zone)
-
-
-def earliest_instant(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """The instant a wall-clock time names in a zone; the earlier one if it is ambiguous.
-
-    zoneinfo quietly turns a time that does not exist (02:30 on a spring-forward day) into
-    one an hour later; taking the earlier reading keeps a reminder from moving later.
-    """
-    readings = [wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1)]
-    return min(readings)
+    return local_instant(day, latest, zone)
 
 
 def _schedule_reminders(appointment: Appointment, client: User) -> None:
