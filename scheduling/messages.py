@@ -19,7 +19,6 @@ from django.utils import timezone
 from consent import status as consent_status
 from intake import status as intake_status
 from practice import channels
-from practice.clock import local_instant
 from practice.models import OutboundMessage, PracticeSettings, User
 from scheduling.ics import appointment_ics
 from scheduling.links import manage_url
@@ -129,13 +128,10 @@ def _upcoming_appointment(message: OutboundMessage) -> Appointment:
 
 def _require_sending_hours(appointment: Appointment) -> None:
     """A reminder that falls due late (after an outage, say) still never goes out at night."""
-    practice = PracticeSettings.load()
-    zone = client_of(appointment).zone
-    local = timezone.now().astimezone(zone)
-    if practice.sending_hours_start <= local.time() <= practice.sending_hours_end:
+    night = PracticeSettings.load().quiet_hours_around(timezone.now(), client_of(appointment).zone)
+    if night is None:
         return
-    day = local.date() + timedelta(days=local.time() > practice.sending_hours_end)
-    opens = local_instant(day, practice.sending_hours_start, zone)
+    _closed, opens = night
     if opens >= appointment.starts_at - LATEST_MORNING_REMINDER:
         raise channels.DeliverySkipped("it was night for the client until too close to the session")
     raise channels.DeliveryDeferred("waiting for the client's sending hours", until=opens)

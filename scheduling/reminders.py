@@ -93,17 +93,9 @@ def reminder_due_at(
 def within_sending_hours(
     moment: datetime, *, zone: zoneinfo.ZoneInfo, practice: PracticeSettings
 ) -> datetime:
-    local = moment.astimezone(zone)
-    latest = (
-        datetime.combine(local.date(), practice.sending_hours_end) - SENDING_HOURS_MARGIN
-    ).time()
-    if local.time() < practice.sending_hours_start:
-        day = local.date() - timedelta(days=1)
-    elif local.time() > latest:
-        day = local.date()
-    else:
-        return moment
-    return local_instant(day, latest, zone)
+    """The moment itself inside sending hours, else the end of the hours before the night."""
+    night = practice.quiet_hours_around(moment, zone, margin=SENDING_HOURS_MARGIN)
+    return moment if night is None else night[0]
 
 
 def _schedule_reminders(appointment: Appointment, client: User) -> None:
