@@ -250,12 +250,7 @@ def _detail(
         .order_by("starts_at")
         .first()
     )
-    telehealth = (
-        [submission.client_id] if appointment and appointment.session_type.is_telehealth else []
-    )
-    consent_missing = submission.client_id in clients_missing_consent(
-        [submission.client_id], telehealth_client_ids=telehealth
-    )
+    consent_missing = submission.client_id in clients_missing_consent([submission.client_id])
     is_staff = request.user.is_practice_staff
     context = {
         "submission": submission,

@@ -5,5 +5,10 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
 
     def ready(self) -> None:
-        # Registers the context builders of scheduling's messages.
-        from scheduling import agenda, messages  # noqa: F401
+        from consent import status as consent_status
+        from scheduling import agenda, messages  # noqa: F401  (registers their message builders)
+        from scheduling.models import Appointment
+
+        # Consent sits below scheduling and may not import it: scheduling tells it who has a
+        # telehealth session ahead (the telehealth consent rule is consent.status's).
+        consent_status.look_up_telehealth_with(Appointment.objects.clients_with_telehealth_ahead)

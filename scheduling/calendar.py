@@ -114,11 +114,8 @@ def calendar_page(*, therapist: Therapist, view: str, first_day: date) -> Calend
 
 def _with_badges(appointments: list[Appointment]) -> list[Entry]:
     clients = {a.client_id for a in appointments if a.client_id}
-    telehealth = {a.client_id for a in appointments if a.client_id and a.session_type.is_telehealth}
     missing_intake = intake_status.clients_missing_intake(clients)
-    missing_consent = consent_status.clients_missing_consent(
-        clients, telehealth_client_ids=telehealth
-    )
+    missing_consent = consent_status.clients_missing_consent(clients)
     return [
         Entry(
             appointment=a,

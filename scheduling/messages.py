@@ -50,11 +50,8 @@ def reminder_context(message: OutboundMessage) -> dict:
 def intake_nudge_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     client = client_of(appointment)
-    telehealth = [client.pk] if appointment.session_type.is_telehealth else []
     missing_intake = client.pk in intake_status.clients_missing_intake([client.pk])
-    missing_consent = client.pk in consent_status.clients_missing_consent(
-        [client.pk], telehealth_client_ids=telehealth
-    )
+    missing_consent = client.pk in consent_status.clients_missing_consent([client.pk])
     if not (missing_intake or missing_consent):
         raise channels.DeliverySkipped("intake and consent are complete")
     _require_sending_hours(appointment)

@@ -91,6 +91,19 @@ class AppointmentQuerySet(models.QuerySet):
     def upcoming(self) -> Self:
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
+    def clients_with_telehealth_ahead(self, client_ids: set[int]) -> set[int]:
+        """Which of these clients have a telehealth session booked or held that has not ended.
+
+        Consent asks this (consent.status.owe_telehealth_consent); scheduling hands it over.
+        """
+        ahead = self.filter(
+            client_id__in=client_ids,
+            status__in=[Appointment.Status.HELD, Appointment.Status.BOOKED],
+            ends_at__gte=timezone.now(),
+            session_type__modality=SessionType.Modality.TELEHEALTH,
+        )
+        return set(ahead.values_list("client_id", flat=True))
+
 
 class Appointment(models.Model):
     """A session in a therapist's calendar, from a 10-minute hold to its outcome."""
