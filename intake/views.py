@@ -25,7 +25,6 @@ from practice.roles import (
     clinician_or_staff_required,
     staff_required,
 )
-from scheduling.models import Appointment
 
 QUEUE_PAGE_SIZE = 200
 AUDIT_PAGE_SIZE = 100
@@ -177,11 +176,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     submissions = visible.in_queue()
     if form.is_valid():
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
-    listed = (
-        submissions.in_queue_order()
-        .with_next_appointment()
-        .select_related("client", "assigned_therapist")
-    )
+    listed = submissions.in_queue_order().select_related("client", "assigned_therapist")
     page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -240,16 +235,6 @@ def _detail(
 ) -> HttpResponse:
     """Render the submission for staff or its therapist, and write down that they saw it."""
     services.record_view(submission=submission, by=request.user)
-    appointment = (
-        Appointment.objects.filter(
-            client=submission.client,
-            status=Appointment.Status.BOOKED,
-            starts_at__gte=timezone.now(),
-        )
-        .select_related("therapist", "session_type")
-        .order_by("starts_at")
-        .first()
-    )
     consent_missing = submission.client_id in clients_missing_consent([submission.client_id])
     is_staff = request.user.is_practice_staff
     context = {
@@ -259,7 +244,6 @@ def _detail(
             submission.screener_results.all(), key=lambda r: list(INSTRUMENTS).index(r.instrument)
         ),
         "notes": list(submission.notes.select_related("author")),
-        "appointment": appointment,
         "consent_missing": consent_missing,
         "is_staff": is_staff,
         "status_form": status_form or StatusForm(initial={"status": submission.status}),
