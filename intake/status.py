@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 
+from intake.models import Submission
+
 if TYPE_CHECKING:
     from practice.models import Therapist
 
@@ -15,8 +17,6 @@ _therapist_lookup: TherapistLookup | None = None
 
 def clients_missing_intake(client_ids: Iterable[int]) -> set[int]:
     """The clients among these who have not submitted their intake questionnaire (one query)."""
-    from intake.models import Submission
-
     wanted = set(client_ids)
     if not wanted:
         return set()

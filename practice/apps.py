@@ -5,4 +5,6 @@ class PracticeConfig(AppConfig):
     name = "practice"
 
     def ready(self) -> None:
-        from practice import services  # noqa: F401  (registers message context builders)
+        # services registers message context builders; tasks registers the outbox's tasks
+        # with the Celery app, which the outbox looks up by name.
+        from practice import services, tasks  # noqa: F401
