@@ -6,21 +6,24 @@ was published with "clients must sign again" ticked. A new client always signs t
 version.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
-from django.utils import timezone
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
-from scheduling.models import Appointment, SessionType
 
 RequiredFor = ConsentDocument.RequiredFor
 # Before a client has made any choice, e-mail (the address they signed up with, and messages
 # that never carry clinical detail) is allowed, so the "please sign" e-mail can reach them.
 # Texts need an explicit yes.
 CHANNELS_BEFORE_ANY_CHOICE = frozenset({"email"})
+
+# Given some client ids, those with a telehealth session booked or held that has not ended.
+TelehealthLookup = Callable[[set[int]], set[int]]
+_telehealth_lookup: TelehealthLookup | None = None
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,11 @@ def published_documents() -> list[PublishedDocument]:
     return found
 
 
-def statuses(
-    client_ids: Iterable[int], *, telehealth_client_ids: Iterable[int] = ()
-) -> dict[int, list[DocumentStatus]]:
-    """Each client's status with every published document (three queries for any number)."""
+def statuses(client_ids: Iterable[int]) -> dict[int, list[DocumentStatus]]:
+    """Each client's status with every published document (four queries for any number)."""
     client_ids = set(client_ids)
-    telehealth = set(telehealth_client_ids)
     documents = published_documents()
+    telehealth = owe_telehealth_consent(client_ids)
     signed = {
         (row["client_id"], row["version__document_id"]): row["number"]
         for row in Signature.objects.filter(client_id__in=client_ids)
@@ -125,33 +126,42 @@ def _required(document: ConsentDocument, has_telehealth: bool) -> bool:
     return document.required_for == RequiredFor.TELEHEALTH and has_telehealth
 
 
-def clients_with_telehealth(client_ids: Iterable[int]) -> set[int]:
-    """Clients with an upcoming telehealth session booked or held (one query)."""
-    return set(
-        Appointment.objects.filter(
-            client_id__in=list(client_ids),
-            status__in=[Appointment.Status.HELD, Appointment.Status.BOOKED],
-            ends_at__gte=timezone.now(),
-            session_type__modality=SessionType.Modality.TELEHEALTH,
-        ).values_list("client_id", flat=True)
-    )
+def look_up_telehealth_with(lookup: TelehealthLookup) -> None:
+    """Take the function that tells which clients have a telehealth session ahead.
+
+    Consent sits below scheduling and may not import it, yet the telehealth consent depends
+    on a client's bookings: scheduling, which knows them, hands this over when the app
+    registry is ready (scheduling/apps.py).
+    """
+    global _telehealth_lookup
+    _telehealth_lookup = lookup
+
+
+def owe_telehealth_consent(client_ids: Iterable[int]) -> set[int]:
+    """The clients among these of whom the telehealth consent is required (one query).
+
+    The one answer to "does this client owe the telehealth consent?": a client does while
+    they have a telehealth session booked or held that has not ended, whatever page asks.
+    The portal, the therapist's badges, the intake nudge and the intake review all use it.
+    """
+    if _telehealth_lookup is None:
+        raise ImproperlyConfigured("nothing tells consent which clients have telehealth ahead")
+    wanted = set(client_ids)
+    return _telehealth_lookup(wanted) if wanted else set()
 
 
 def statuses_for(client) -> list[DocumentStatus]:
-    """One client's status with every published document, telehealth judged from their bookings."""
-    telehealth = clients_with_telehealth([client.pk])
-    return statuses([client.pk], telehealth_client_ids=telehealth)[client.pk]
+    """One client's status with every published document."""
+    return statuses([client.pk])[client.pk]
 
 
-def clients_missing_consent(
-    client_ids: Iterable[int], *, telehealth_client_ids: Iterable[int] = ()
-) -> set[int]:
+def clients_missing_consent(client_ids: Iterable[int]) -> set[int]:
     """The clients among these who still have a required document to sign.
 
-    A fixed number of queries (three) for any number of clients. Telehealth consent is
-    required only of the clients in telehealth_client_ids.
+    A fixed number of queries (four) for any number of clients; the telehealth consent
+    counts for those who owe it (owe_telehealth_consent).
     """
-    found = statuses(client_ids, telehealth_client_ids=telehealth_client_ids)
+    found = statuses(client_ids)
     return {client_id for client_id, rows in found.items() if any(row.missing for row in rows)}
 
 

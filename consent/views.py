@@ -16,7 +16,6 @@ from consent.models import ContactPreference, Decline, Signature
 from consent.status import (
     CHANNELS_BEFORE_ANY_CHOICE,
     DocumentStatus,
-    clients_with_telehealth,
     statuses,
     statuses_for,
 )
@@ -219,7 +218,7 @@ def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     )
     ids = [client.pk for client in clients]
-    found = statuses(ids, telehealth_client_ids=clients_with_telehealth(ids))
+    found = statuses(ids)
     missing = [
         (client, [row for row in found[client.pk] if row.missing])
         for client in clients

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -310,16 +310,6 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
             urgent_first=needs_review,
             waiting_since=Coalesce("submitted_at", "created_at"),
         ).order_by("-urgent_first", "waiting_since", "pk")
-
-    def with_next_appointment(self) -> Self:
-        from scheduling.models import Appointment
-
-        upcoming = Appointment.objects.filter(
-            client=OuterRef("client"),
-            status=Appointment.Status.BOOKED,
-            starts_at__gte=timezone.now(),
-        ).order_by("starts_at")
-        return self.annotate(next_appointment_at=Subquery(upcoming.values("starts_at")[:1]))
 
     def status_counts(self) -> dict[str, int]:
         """How many intakes are in each status, and how many need urgent review (one query)."""

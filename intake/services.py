@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from intake import status
 from intake.flow import Intake
 from intake.models import (
     Answer,
@@ -19,7 +20,6 @@ from intake.models import (
 from intake.screeners import INSTRUMENTS, is_urgent_answer
 from practice import channels, outbox
 from practice.models import OutboundMessage, Therapist, User
-from scheduling.models import Appointment
 
 URGENT_TEMPLATE = "urgent_intake"
 
@@ -148,21 +148,11 @@ def submit_intake(*, submission: Submission) -> None:
         locked.submitted_at = locked.status_changed_at = now
         locked.resume_step = intake.check_step
         if locked.assigned_therapist_id is None:
-            locked.assigned_therapist = _booked_therapist(locked.client_id)
+            locked.assigned_therapist = status.booked_therapist(locked.client_id)
         locked.save()
         if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
             flag_urgent(locked)
     submission.refresh_from_db()
-
-
-def _booked_therapist(client_id: int) -> Therapist | None:
-    appointment = (
-        Appointment.objects.filter(client_id=client_id, status=Appointment.Status.BOOKED)
-        .order_by("starts_at")
-        .select_related("therapist")
-        .first()
-    )
-    return appointment.therapist if appointment else None
 
 
 def record_view(*, submission: Submission, by: User) -> None:

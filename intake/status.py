@@ -1,14 +1,41 @@
-"""What other apps may ask of intake."""
+"""What other apps may ask of intake, and what intake asks of the app above it."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured
+
+from intake.models import Submission
+
+if TYPE_CHECKING:
+    from practice.models import Therapist
+
+# Given a client id, the therapist of their earliest booked session, or None.
+TherapistLookup = Callable[[int], "Therapist | None"]
+_therapist_lookup: TherapistLookup | None = None
 
 
 def clients_missing_intake(client_ids: Iterable[int]) -> set[int]:
     """The clients among these who have not submitted their intake questionnaire (one query)."""
-    from intake.models import Submission
-
     wanted = set(client_ids)
     if not wanted:
         return set()
     sent = Submission.objects.filter(client_id__in=wanted, submitted_at__isnull=False)
     return wanted - set(sent.values_list("client_id", flat=True))
+
+
+def look_up_booked_therapist_with(lookup: TherapistLookup) -> None:
+    """Take the function that tells which therapist a client is booked with.
+
+    Intake sits below scheduling and may not import it; scheduling hands this over when the
+    app registry is ready (scheduling/apps.py).
+    """
+    global _therapist_lookup
+    _therapist_lookup = lookup
+
+
+def booked_therapist(client_id: int) -> "Therapist | None":
+    """The therapist of the client's earliest booked session: a sent intake goes to them."""
+    if _therapist_lookup is None:
+        raise ImproperlyConfigured("nothing tells intake which therapist a client is booked with")
+    return _therapist_lookup(client_id)

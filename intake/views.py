@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
 from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
+from practice.clock import start_of_day
 from practice.models import Therapist, User
 from practice.roles import (
     AuthenticatedHttpRequest,
@@ -25,7 +26,6 @@ from practice.roles import (
     staff_required,
 )
 from practice.scoping import get_for_user
-from scheduling.models import Appointment
 
 QUEUE_PAGE_SIZE = 200
 AUDIT_PAGE_SIZE = 100
@@ -178,11 +178,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     submissions = visible.in_queue()
     if form.is_valid():
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
-    listed = (
-        submissions.in_queue_order()
-        .with_next_appointment()
-        .select_related("client", "assigned_therapist")
-    )
+    listed = submissions.in_queue_order().select_related("client", "assigned_therapist")
     page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -214,10 +210,10 @@ def _filtered(submissions: SubmissionQuerySet, filters: dict[str, Any]) -> Submi
     # own zone database may differ from the pinned tzdata every process uses.
     zone = timezone.get_current_timezone()
     if filters.get("sent_from"):
-        start = datetime.combine(filters["sent_from"], time.min, tzinfo=zone)
+        start = start_of_day(filters["sent_from"], zone)
         submissions = submissions.filter(submitted_at__gte=start)
     if filters.get("sent_to"):
-        end = datetime.combine(filters["sent_to"] + timedelta(days=1), time.min, tzinfo=zone)
+        end = start_of_day(filters["sent_to"] + timedelta(days=1), zone)
         submissions = submissions.filter(submitted_at__lt=end)
     return submissions
 
@@ -242,22 +238,7 @@ def _detail(
 ) -> HttpResponse:
     """Render the submission for staff or its therapist, and write down that they saw it."""
     services.record_view(submission=submission, by=request.user)
-    appointment = (
-        Appointment.objects.filter(
-            client=submission.client,
-            status=Appointment.Status.BOOKED,
-            starts_at__gte=timezone.now(),
-        )
-        .select_related("therapist", "session_type")
-        .order_by("starts_at")
-        .first()
-    )
-    telehealth = (
-        [submission.client_id] if appointment and appointment.session_type.is_telehealth else []
-    )
-    consent_missing = submission.client_id in clients_missing_consent(
-        [submission.client_id], telehealth_client_ids=telehealth
-    )
+    consent_missing = submission.client_id in clients_missing_consent([submission.client_id])
     is_staff = request.user.is_practice_staff
     context = {
         "submission": submission,
@@ -266,7 +247,6 @@ def _detail(
             submission.screener_results.all(), key=lambda r: list(INSTRUMENTS).index(r.instrument)
         ),
         "notes": list(submission.notes.select_related("author")),
-        "appointment": appointment,
         "consent_missing": consent_missing,
         "is_staff": is_staff,
         "status_form": status_form or StatusForm(initial={"status": submission.status}),

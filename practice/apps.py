@@ -5,5 +5,6 @@ class PracticeConfig(AppConfig):
     name = "practice"
 
     def ready(self) -> None:
-        from practice import services  # noqa: F401  (registers message context builders)
-        from scheduling import reminders  # noqa: F401  (registers appointment message builders)
+        # services registers message context builders; tasks registers the outbox's tasks
+        # with the Celery app, which the outbox looks up by name.
+        from practice import services, tasks  # noqa: F401

@@ -22,8 +22,9 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "options": {"expires": max(1.0, interval - 1)},
         },
         # Writes each therapist's 18:00 agenda row for the day (idempotent: a unique key).
+        # Tasks are named by string, so the Celery app imports no domain app.
         "schedule-therapist-agendas": {
-            "task": "practice.tasks.schedule_therapist_agendas_task",
+            "task": "scheduling.tasks.schedule_therapist_agendas_task",
             "schedule": 15 * 60.0,
             "options": {"expires": 14 * 60.0},
         },

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from practice.clock import local_instant
 from practice.scoping import scoped
 
 # Apps whose models staff manage in the admin without per-model permissions.
@@ -244,6 +245,24 @@ class PracticeSettings(models.Model):
     def load(cls) -> "PracticeSettings":
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+    def quiet_hours_around(
+        self, moment: datetime, zone: zoneinfo.ZoneInfo, *, margin: timedelta = timedelta(0)
+    ) -> tuple[datetime, datetime] | None:
+        """The night `moment` falls in on the recipient's clock: (hours closed, hours open again).
+
+        None inside sending hours. Every message's time is judged by this, when it is planned
+        and again when it is sent: never at night. `margin` closes the hours that much earlier.
+        """
+        day = moment.astimezone(zone).date()
+        opens = local_instant(day, self.sending_hours_start, zone)
+        closes = local_instant(day, self.sending_hours_end, zone) - margin
+        if moment < opens:
+            yesterday = day - timedelta(days=1)
+            return local_instant(yesterday, self.sending_hours_end, zone) - margin, opens
+        if moment > closes:
+            return closes, local_instant(day + timedelta(days=1), self.sending_hours_start, zone)
+        return None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

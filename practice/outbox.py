@@ -14,6 +14,7 @@ import logging
 from datetime import datetime, timedelta
 
 import kombu.exceptions
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -29,6 +30,8 @@ MAX_ATTEMPTS = 5
 DISPATCH_BATCH_SIZE = 500
 DISPATCH_MAX_BATCHES = 40
 UNKNOWN_REASON = "the worker stopped while sending: it may or may not have gone out"
+# Named, not imported: practice/tasks.py imports this module (PracticeConfig.ready() loads it).
+SEND_TASK = "practice.tasks.send_message_task"
 
 
 def schedule_message(
@@ -233,8 +236,7 @@ def _enqueue_on_commit(message_ids: list[int]) -> None:
 
 def _enqueue(message_ids: list[int]) -> None:
     """Hand messages to workers now. If the broker is down, the dispatcher does it later."""
-    from practice.tasks import send_message_task
-
+    send_message_task = current_app.tasks[SEND_TASK]
     for position, message_id in enumerate(message_ids):
         try:
             send_message_task.delay(message_id)

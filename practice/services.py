@@ -46,3 +46,14 @@ def invitation_context(message: OutboundMessage) -> dict:
         },
     )
     return {"link": f"{settings.SITE_URL}{path}"}
+
+
+@channels.context_builder("staff_message_unknown")
+def unknown_alert_context(message: OutboundMessage) -> dict:
+    about = OutboundMessage.objects.filter(pk=message.context.get("message_id")).first()
+    if about is None or about.status != OutboundMessage.Status.UNKNOWN:
+        raise channels.DeliverySkipped("a person has already dealt with it")
+    return {
+        "unknown": about,
+        "messages_url": f"{settings.SITE_URL}{reverse('practice:message-list')}?status=unknown",
+    }

@@ -28,11 +28,13 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The practice's own apps, each after the ones it may read (README, Architecture): the demo
+# seed runs each app's demo module in this order.
 INSTALLED_APPS = [
     "practice",
-    "scheduling",
-    "intake",
     "consent",
+    "intake",
+    "scheduling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,10 +13,3 @@ def send_message_task(message_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_due_messages_task() -> None:
     outbox.dispatch_due_messages()
-
-
-@shared_task(ignore_result=True)
-def schedule_therapist_agendas_task() -> None:
-    from scheduling import reminders
-
-    reminders.schedule_therapist_agendas()

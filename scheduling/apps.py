@@ -5,4 +5,13 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
 
     def ready(self) -> None:
-        from scheduling import reminders  # noqa: F401  (registers message context builders)
+        from consent import status as consent_status
+        from intake import status as intake_status
+        from scheduling import agenda, messages  # noqa: F401  (registers their message builders)
+        from scheduling.models import Appointment
+
+        # Consent sits below scheduling and may not import it: scheduling tells it who has a
+        # telehealth session ahead (the telehealth consent rule is consent.status's).
+        consent_status.look_up_telehealth_with(Appointment.objects.clients_with_telehealth_ahead)
+        # Likewise intake, which sends a new intake to the therapist the client is booked with.
+        intake_status.look_up_booked_therapist_with(Appointment.objects.booked_therapist_of)

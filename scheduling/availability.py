@@ -6,11 +6,12 @@ therapist's history is: only what can touch the bookable window is read.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from practice.clock import start_of_day
 from practice.models import Therapist
 from scheduling.models import (
     Appointment,
@@ -211,8 +212,8 @@ def _week(
     this_week = week_start(now.astimezone(zone).date())
     last_week = week_start((now + rules["policy"].horizon).astimezone(zone).date())
     first_day = min(max(week_start(first_day or this_week), this_week), last_week)
-    start = datetime.combine(first_day, time(0), tzinfo=zone)
-    end = datetime.combine(first_day + timedelta(days=7), time(0), tzinfo=zone)
+    start = start_of_day(first_day, zone)
+    end = start_of_day(first_day + timedelta(days=7), zone)
     by_day: dict[date, list[datetime]] = {first_day + timedelta(days=n): [] for n in range(7)}
     for slot in open_slots(**rules, start=start, end=end):
         by_day.setdefault(slot.astimezone(zone).date(), []).append(slot)

@@ -6,7 +6,7 @@ apps are asked once per page which of those clients still have something to do.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import QueryDict
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from consent import status as consent_status
 from intake import status as intake_status
+from practice.clock import start_of_day
 from practice.models import Therapist, User
 from scheduling.models import Appointment
 
@@ -81,10 +82,6 @@ def chosen_view(query: QueryDict, *, today: date) -> tuple[str, date]:
     return view, chosen
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone)
-
-
 def calendar_page(
     *, therapist: Therapist, viewer: User, view: str, first_day: date
 ) -> CalendarPage:
@@ -101,7 +98,7 @@ def calendar_page(
         .occupying()
         .exclude(status=Appointment.Status.HELD, held_until__lte=timezone.now())  # expired
         .starting_between(
-            local_midnight(first_day, zone), local_midnight(first_day + timedelta(days=span), zone)
+            start_of_day(first_day, zone), start_of_day(first_day + timedelta(days=span), zone)
         )
         .with_people()
         .order_by("starts_at")
@@ -122,11 +119,8 @@ def calendar_page(
 
 def _with_badges(appointments: list[Appointment]) -> list[Entry]:
     clients = {a.client_id for a in appointments if a.client_id}
-    telehealth = {a.client_id for a in appointments if a.client_id and a.session_type.is_telehealth}
     missing_intake = intake_status.clients_missing_intake(clients)
-    missing_consent = consent_status.clients_missing_consent(
-        clients, telehealth_client_ids=telehealth
-    )
+    missing_consent = consent_status.clients_missing_consent(clients)
     return [
         Entry(
             appointment=a,

@@ -8,9 +8,10 @@ from typing import cast
 
 from django import forms
 
+from practice.clock import clock_skips, local_instant
 from practice.models import Therapist, User
 from scheduling.models import SessionType
-from scheduling.series import MAX_SESSIONS, local_instant
+from scheduling.series import MAX_SESSIONS
 
 
 class ClientChoiceField(forms.ModelChoiceField):
@@ -82,11 +83,10 @@ class SessionTimeForm(forms.Form):
         data = self.cleaned_data
         therapist = self.therapist_for_time()
         if therapist and data.get("day") and data.get("at"):
-            starts_at = local_instant(data["day"], data["at"], therapist.zone)
-            if starts_at is None:
+            if clock_skips(data["day"], data["at"], therapist.zone):
                 self.add_error("at", "The clocks change that night: this time does not exist.")
             else:
-                data["starts_at"] = starts_at
+                data["starts_at"] = local_instant(data["day"], data["at"], therapist.zone)
         return data
 
     @property

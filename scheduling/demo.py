@@ -4,13 +4,15 @@ Idempotent: each part is created only when it is missing, so running it again ch
 Runs after practice.demo.seed(), which makes the therapists and the demo client.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from practice.clock import local_instant, start_of_day
 from practice.models import Therapist, User
+from scheduling import demo_reminders
 from scheduling.availability import open_slots_for
 from scheduling.models import (
     Appointment,
@@ -76,6 +78,7 @@ def seed() -> None:
         _seed_time_off(maya)
         if client is not None:
             _seed_appointments(maya, client, session_types)
+    demo_reminders.seed()
 
 
 def _seed_hours(therapist: Therapist, hours: list) -> None:
@@ -100,8 +103,8 @@ def _seed_time_off(therapist: Therapist) -> None:
     first_day = timezone.localdate(timezone=therapist.zone) + timedelta(weeks=4)
     TimeOff.objects.create(
         therapist=therapist,
-        starts_at=datetime.combine(first_day, time(0), tzinfo=therapist.zone),
-        ends_at=datetime.combine(first_day + timedelta(days=7), time(0), tzinfo=therapist.zone),
+        starts_at=start_of_day(first_day, therapist.zone),
+        ends_at=start_of_day(first_day + timedelta(days=7), therapist.zone),
         reason="Conference",
     )
 
@@ -114,7 +117,7 @@ def _seed_appointments(therapist: Therapist, client: User, session_types: list) 
     # A consultation three weeks ago, already attended; on a weekday morning of the therapist.
     past_day = timezone.localdate(timezone=therapist.zone) - timedelta(days=21)
     past_day -= timedelta(days=max(past_day.weekday() - 3, 0))
-    past = datetime.combine(past_day, time(10), tzinfo=therapist.zone)
+    past = local_instant(past_day, time(10), therapist.zone)
     _create(therapist, client, consultation, past, status=Appointment.Status.ATTENDED)
     # The first session in a couple of days, and a follow-up the week after, at open times.
     for session_type, after in ((first_session, timedelta(days=2)), (follow_up, timedelta(days=9))):

@@ -1,5 +1,5 @@
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, cast
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -15,7 +15,7 @@ from scheduling.links import appointment_id_from
 from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 if TYPE_CHECKING:
-    from practice.models import User
+    from practice.models import Therapist, User
 
 
 class SessionType(models.Model):
@@ -99,6 +99,30 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 
     def upcoming(self) -> Self:
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
+    def booked_therapist_of(self, client_id: int) -> "Therapist | None":
+        """The therapist of the client's earliest booked session (intake assigns the intake)."""
+        first = cast(
+            "Appointment | None",
+            self.filter(client_id=client_id, status=Appointment.Status.BOOKED)
+            .order_by("starts_at")
+            .select_related("therapist")
+            .first(),
+        )
+        return first.therapist if first else None
+
+    def clients_with_telehealth_ahead(self, client_ids: set[int]) -> set[int]:
+        """Which of these clients have a telehealth session booked or held that has not ended.
+
+        Consent asks this (consent.status.owe_telehealth_consent); scheduling hands it over.
+        """
+        ahead = self.filter(
+            client_id__in=client_ids,
+            status__in=[Appointment.Status.HELD, Appointment.Status.BOOKED],
+            ends_at__gte=timezone.now(),
+            session_type__modality=SessionType.Modality.TELEHEALTH,
+        )
+        return set(ahead.values_list("client_id", flat=True))
 
 
 class BookingError(Exception):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from practice import dates
+from practice.clock import clock_skips, local_instant
 from practice.models import Therapist, User
 from scheduling import services
 from scheduling.models import Appointment, SessionType
@@ -51,19 +52,6 @@ class SeriesPlan:
         )
 
 
-def local_instant(day: date, at: time, zone) -> datetime | None:
-    """The instant the local clock reads `at` on `day`; None if the clocks skip that time.
-
-    When the clock reads it twice (autumn), the first time is meant.
-    """
-    wall = datetime.combine(day, at)
-    instant = wall.replace(tzinfo=zone, fold=0)
-    # zoneinfo quietly turns a reading inside a spring-forward gap into another reading.
-    if instant.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
-        return None
-    return instant
-
-
 def plan_series(
     *,
     client: User,
@@ -77,7 +65,8 @@ def plan_series(
     """Weekly sessions at the same local time from `first_day`, each with what blocks it."""
     zone, now = therapist.zone, timezone.now()
     days = [first_day + timedelta(weeks=week) for week in range(count)]
-    starts = [local_instant(day, at, zone) for day in days]
+    # A time the clocks skip is listed as a problem, not moved to the jump.
+    starts = [None if clock_skips(day, at, zone) else local_instant(day, at, zone) for day in days]
     known = [start for start in starts if start is not None]
     busy = (
         list(

@@ -1,8 +1,9 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django import template
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from practice.models import User
@@ -41,3 +42,41 @@ def client_appointments(user: User) -> PortalAppointments:
         upcoming=list(mine.filter(upcoming).order_by("starts_at")),
         history=list(mine.exclude(upcoming).order_by("-starts_at")[:HISTORY_LENGTH]),
     )
+
+
+# Other apps' pages show a client's sessions through these tags: intake, below scheduling,
+# may not read scheduling's models, so the page composes the two.
+
+
+@register.simple_tag
+def next_session_of(client: User) -> Appointment | None:
+    """The client's next booked session, with its therapist and session type (one query)."""
+    return (
+        Appointment.objects.filter(
+            client=client, status=Appointment.Status.BOOKED, starts_at__gte=timezone.now()
+        )
+        .select_related("therapist", "session_type")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@register.simple_tag
+def add_next_sessions(rows: Iterable) -> str:
+    """Give each row (anything with a client_id) next_appointment_at: when the client's next
+    booked session starts, or None. One query for the whole page, not one a row."""
+    rows = list(rows)
+    starts = (
+        Appointment.objects.filter(
+            client_id__in={row.client_id for row in rows},
+            status=Appointment.Status.BOOKED,
+            starts_at__gte=timezone.now(),
+        )
+        .values("client_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("client_id", "first")
+    )
+    next_at = dict(starts)
+    for row in rows:
+        row.next_appointment_at = next_at.get(row.client_id)
+    return ""

@@ -112,7 +112,7 @@ def test_a_client_signs_every_required_document_on_a_phone_and_downloads_a_copy(
     assert "Alice Moreno" in copy and signature.digest in copy and "127.0.0.1" in copy
 
     assert Signature.objects.filter(client=alice).count() == 6
-    assert clients_missing_consent([alice.pk], telehealth_client_ids=[alice.pk]) == set()
+    assert clients_missing_consent([alice.pk]) == set()
     assert may_book(alice) and allowed_channels(alice) == {"email"}
 
     # Withdrawing e-mail from the portal.

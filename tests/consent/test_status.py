@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consent.status import clients_missing_consent, clients_with_telehealth, may_book
+from consent.status import clients_missing_consent, may_book, owe_telehealth_consent
 from tests.consent.helpers import current, sign_form, sign_required
 from tests.factories import make_appointment, make_client, make_session_type, make_version
 
@@ -27,14 +27,19 @@ def test_contact_consent_is_optional(alice, documents):
     assert clients_missing_consent([alice.pk]) == set()
 
 
-def test_telehealth_consent_is_required_only_of_telehealth_clients(alice, bob, documents):
+def test_telehealth_consent_is_required_only_of_telehealth_clients(alice, bob, dana, documents):
     sign_required(alice, documents)
     sign_required(bob, documents)
-    assert clients_missing_consent([alice.pk, bob.pk], telehealth_client_ids=[alice.pk]) == {
-        alice.pk
-    }
+    video = make_session_type(name="Video", modality="telehealth", therapists=[dana.therapist])
+    make_appointment(
+        therapist=dana.therapist,
+        client=alice,
+        starts_at=timezone.now() + timedelta(days=2),
+        session_type=video,
+    )
+    assert clients_missing_consent([alice.pk, bob.pk]) == {alice.pk}
     sign_required(alice, documents, "telehealth")
-    assert clients_missing_consent([alice.pk, bob.pk], telehealth_client_ids=[alice.pk]) == set()
+    assert clients_missing_consent([alice.pk, bob.pk]) == set()
 
 
 def test_nothing_is_missing_before_any_document_is_published(alice):
@@ -42,18 +47,23 @@ def test_nothing_is_missing_before_any_document_is_published(alice):
     assert may_book(alice)
 
 
-def test_clients_missing_consent_runs_three_queries_for_any_number_of_clients(
-    documents, django_assert_num_queries
+def test_clients_missing_consent_runs_four_queries_for_any_number_of_clients(
+    documents, dana, django_assert_num_queries
 ):
     clients = [make_client(email=f"c{number}@example.org") for number in range(30)]
     for client in clients[::2]:
         sign_required(client, documents)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert clients_missing_consent([clients[0].pk]) == set()
-    with django_assert_num_queries(3):
-        missing = clients_missing_consent(
-            [client.pk for client in clients], telehealth_client_ids=[clients[0].pk]
-        )
+    video = make_session_type(name="Video", modality="telehealth", therapists=[dana.therapist])
+    make_appointment(
+        therapist=dana.therapist,
+        client=clients[0],
+        starts_at=timezone.now() + timedelta(days=2),
+        session_type=video,
+    )
+    with django_assert_num_queries(4):
+        missing = clients_missing_consent([client.pk for client in clients])
     assert missing == {client.pk for client in clients[1::2]} | {clients[0].pk}
 
 
@@ -130,14 +140,14 @@ def test_a_telehealth_booking_makes_telehealth_consent_required(client, alice, d
     appointment = make_appointment(
         therapist=dana.therapist, client=alice, starts_at=soon, session_type=video
     )
-    assert clients_with_telehealth([alice.pk]) == {alice.pk}
+    assert owe_telehealth_consent([alice.pk]) == {alice.pk}
     client.force_login(alice)
     to_sign = client.get("/consent/").text.split("Still to sign")[1].split("Your copies")[0]
     assert "Telehealth Consent" in to_sign
 
     appointment.status = "cancelled"
     appointment.save()
-    assert clients_with_telehealth([alice.pk]) == set()
+    assert owe_telehealth_consent([alice.pk]) == set()
 
 
 def test_the_portal_asks_a_new_client_to_sign_before_the_first_session(client, alice, documents):

@@ -320,3 +320,15 @@ def test_the_actions_take_posts_only(client, alice, sam, action):
     submission = make_intake(client=alice, status="new")
     client.force_login(sam)
     assert client.get(detail(submission) + f"{action}/").status_code == 405
+
+
+def test_the_queue_shows_each_clients_next_booked_session(client, alice, bob, dana, sam):
+    # The column comes from scheduling's side of the page (intake does not read scheduling).
+    make_intake(client=alice, answers=INTAKE_ANSWERS, status="new")
+    make_intake(client=bob, answers=INTAKE_ANSWERS, status="new")
+    make_appointment(
+        therapist=dana.therapist, client=alice, starts_at=timezone.now() + timedelta(days=3)
+    )
+    client.force_login(sam)
+    page = client.get(QUEUE).text
+    assert page.count("None booked") == 1

@@ -14,7 +14,7 @@ from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox
 from practice.models import OutboundMessage
-from scheduling import reminders
+from scheduling import agenda, reminders
 from scheduling.models import Appointment
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -109,7 +109,7 @@ def test_no_message_says_anything_clinical(alice, dana):
             session_type=session_type,
         )
         reminders.schedule_appointment_messages(booked)
-        reminders.schedule_therapist_agendas()
+        agenda.schedule_therapist_agendas()
         unknown = OutboundMessage.objects.filter(key__startswith=f"appointment:{first.pk}:")[0]
         outbox.alert_staff(
             key="alert", template="staff_message_unknown", context={"message_id": unknown.pk}

@@ -155,8 +155,8 @@ def test_clients_with_intake_or_consent_missing_get_badges_from_one_call_each(
         calls.append(("intake", set(client_ids)))
         return {alice.pk}
 
-    def missing_consent(client_ids, *, telehealth_client_ids=()):
-        calls.append(("consent", set(client_ids), set(telehealth_client_ids)))
+    def missing_consent(client_ids):
+        calls.append(("consent", set(client_ids)))
         return {bob.pk}
 
     monkeypatch.setattr(intake_status, "clients_missing_intake", missing_intake)
@@ -176,7 +176,7 @@ def test_clients_with_intake_or_consent_missing_get_badges_from_one_call_each(
     assert page.count("Intake missing") == 1 and page.count("Consent missing") == 1
     assert calls == [
         ("intake", {alice.pk, bob.pk}),
-        ("consent", {alice.pk, bob.pk}, {bob.pk}),
+        ("consent", {alice.pk, bob.pk}),
     ]
 
 
@@ -194,8 +194,9 @@ def test_the_week_runs_the_same_queries_for_1_or_200_sessions(
     assert Appointment.objects.count() == many
     client.force_login(dana)
     # session, user, therapist profile, practice settings, appointments with people,
-    # then one query for missing intakes and two for missing consent (the badges)
-    with django_assert_num_queries(8):
+    # then one query for missing intakes and three for missing consent (the badges: documents,
+    # signatures, and who has telehealth ahead, asked as the portal asks it)
+    with django_assert_num_queries(9):
         response = client.get("/scheduling/calendar/")
     assert response.content.decode().count("calendar-entry--booked") == many
 
@@ -261,6 +262,6 @@ def test_the_staff_calendar_runs_the_same_queries_for_1_or_200_sessions(
     )
     client.force_login(sam)
     # session, user, therapists to pick from, practice settings, appointments with people,
-    # then the intake and consent badges (one query and two)
-    with django_assert_num_queries(8):
+    # then the intake and consent badges (one query and three, as the portal asks)
+    with django_assert_num_queries(9):
         client.get(f"/scheduling/staff/calendar/?therapist={dana.therapist.pk}")

@@ -10,6 +10,7 @@ from django.core import mail
 
 from practice import outbox
 from practice.models import OutboundMessage, PracticeSettings
+from scheduling import agenda as agendas
 from scheduling import reminders
 from scheduling.models import Appointment
 from tests.factories import (
@@ -480,8 +481,8 @@ def test_the_therapist_gets_tomorrows_agenda_at_six_in_their_zone(alice, bob, da
         status="cancelled",
     )
     with time_machine.travel(at(2030, 1, 10, 7, zone=new_york), tick=False):
-        assert reminders.schedule_therapist_agendas() == 1
-        assert reminders.schedule_therapist_agendas() == 0
+        assert agendas.schedule_therapist_agendas() == 1
+        assert agendas.schedule_therapist_agendas() == 0
     [agenda] = OutboundMessage.objects.filter(template="therapist_agenda")
     assert agenda.due_at == at(2030, 1, 10, 18, zone=new_york)
     send_due(at(2030, 1, 10, 18, 1, zone=new_york))
@@ -495,9 +496,9 @@ def test_the_therapist_gets_tomorrows_agenda_at_six_in_their_zone(alice, bob, da
 
 def test_no_agenda_for_a_day_without_sessions_and_none_written_after_hours(dana):
     with time_machine.travel(at(2030, 1, 10, 21, 30), tick=False):
-        assert reminders.schedule_therapist_agendas() == 0
+        assert agendas.schedule_therapist_agendas() == 0
     with time_machine.travel(at(2030, 1, 11, 7), tick=False):
-        assert reminders.schedule_therapist_agendas() == 1
+        assert agendas.schedule_therapist_agendas() == 1
     send_due(at(2030, 1, 11, 18, 1))
     agenda = OutboundMessage.objects.get(template="therapist_agenda")
     assert (agenda.status, agenda.status_reason) == (Status.SKIPPED, "no sessions that day")

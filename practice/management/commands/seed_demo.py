@@ -1,11 +1,11 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from consent import demo as consent_demo
-from intake import demo as intake_demo
 from practice import demo
-from scheduling import demo as scheduling_demo
-from scheduling import demo_reminders
 
 
 class Command(BaseCommand):
@@ -14,10 +14,15 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         logins = demo.seed()
-        consent_demo.seed()
-        intake_demo.seed()
-        scheduling_demo.seed()
-        demo_reminders.seed()
+        # Each app seeds its own part from its `demo` module, found the way Django's
+        # autodiscover_modules finds admin modules, so the base app names no domain app.
+        # INSTALLED_APPS lists an app after the ones it reads, which is the order to seed in.
+        for config in apps.get_app_configs():
+            if config.name == "practice" or not module_has_submodule(config.module, "demo"):
+                continue
+            seed = getattr(import_module(f"{config.name}.demo"), "seed", None)
+            if seed is not None:
+                seed()
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for role, email in logins:
             self.stdout.write(f"  {role:<10} {email}")
