@@ -82,36 +82,12 @@ def test_confirming_hold_a_while_choosing_time_b_in_another_tab_keeps_booking_a(
         therapist_b = make_therapist(email="eli@example.org", first_name="Eli", last_name="Park")
         make_weekly_hours(therapist=therapist_b)
         session_b = make_session_type(name="First session", therapists=[therapist_b])
-    confirmed = threading.Event()
-    outcomes = {}
+    outcomes = while_the_first_is_open(
+        lambda: services.confirm_booking(appointment_id=held.pk, hold_key="two-tabs", client=alice),
+        lambda: hold(therapist_b, session_b, denver(10, 10), "two-tabs"),
+    )
 
-    def tab_a() -> None:
-        # Confirm A, and keep the transaction open a moment, as a slow request would.
-        try:
-            with transaction.atomic():
-                outcomes["a"] = services.confirm_booking(
-                    appointment_id=held.pk, hold_key="two-tabs", client=alice
-                )
-                confirmed.set()
-                threading.Event().wait(0.5)
-        finally:
-            confirmed.set()
-            connections.close_all()
-
-    def tab_b_() -> None:
-        confirmed.wait(10)
-        try:
-            outcomes["b"] = hold(therapist_b, session_b, denver(10, 10), "two-tabs")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tab_a), threading.Thread(target=tab_b_)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert isinstance(outcomes["a"], Appointment) and isinstance(outcomes["b"], Appointment)
+    assert all(isinstance(outcome, Appointment) for outcome in outcomes), outcomes
     booked = Appointment.objects.get(pk=held.pk)
     assert booked.status == "booked" and booked.client == alice
     assert OutboundMessage.objects.filter(template="appointment_confirmation").count() == 1
@@ -147,41 +123,13 @@ def test_sixteen_visitors_holding_different_times_of_one_day_never_pass_the_dail
 def test_back_to_back_holds_racing_past_the_buffer_check_let_only_one_through(dana, frozen):
     make_booking_rules_for(dana, buffer=timedelta(minutes=10))
     session = make_session_type(name="Half hour", minutes=30, therapists=[dana.therapist])
-    first_written = threading.Event()
-    outcomes = {}
+    first, second = while_the_first_is_open(
+        lambda: hold(dana.therapist, session, SLOT, "first"),  # 10:00-10:30
+        lambda: hold(dana.therapist, session, SLOT + timedelta(minutes=30), "second"),
+    )
 
-    def slow_first() -> None:
-        # Hold 10:00-10:30 and keep the transaction open for half a second after the check
-        # and the write, as a slow request would.
-        try:
-            with transaction.atomic():
-                outcomes["first"] = hold(dana.therapist, session, SLOT, "first")
-                first_written.set()
-                threading.Event().wait(0.5)
-        except Exception as error:  # noqa: BLE001  (the outcome is what the test inspects)
-            outcomes["first"] = error
-        finally:
-            first_written.set()
-            connections.close_all()
-
-    def second() -> None:
-        first_written.wait(10)
-        try:
-            outcomes["second"] = hold(dana.therapist, session, SLOT + timedelta(minutes=30), "2nd")
-        except Exception as error:  # noqa: BLE001
-            outcomes["second"] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=slow_first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert isinstance(outcomes["first"], Appointment)
-    assert isinstance(outcomes["second"], services.SlotUnavailable)
-    assert str(outcomes["second"]) == services.TAKEN
+    assert isinstance(first, Appointment)
+    assert isinstance(second, services.SlotUnavailable) and str(second) == services.TAKEN
     assert Appointment.objects.filter(status="held").count() == 1
 
 
@@ -195,6 +143,36 @@ def test_many_holds_at_once_from_one_address_never_pass_its_limit(dana, first_se
 
     assert kinds(outcomes) == {"Appointment": 3, "BookingNotAllowed": 5}
     assert Appointment.objects.count() == 3
+
+
+def while_the_first_is_open(first, second) -> list[object]:
+    """Run first() in a transaction held open half a second after it returns, as a slow request
+    would, and second() in another thread once first() has written; return both outcomes."""
+    written = threading.Event()
+    outcomes: list[object] = [None, None]
+
+    def run(number: int, attempt) -> None:
+        try:
+            if number == 0:
+                with transaction.atomic():
+                    outcomes[0] = attempt()
+                    written.set()
+                    threading.Event().wait(0.5)
+            else:
+                written.wait(10)
+                outcomes[1] = attempt()
+        except Exception as error:  # noqa: BLE001  (the outcome is what the test inspects)
+            outcomes[number] = error
+        finally:
+            written.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
 
 
 def make_booking_rules_for(dana, **rules):
