@@ -2,7 +2,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import ClassVar, Self
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,8 +14,9 @@ from django.utils import timezone
 from practice.clock import local_instant
 from practice.scoping import scoped
 
-# Apps whose models staff manage in the admin without per-model permissions.
-PRACTICE_APP_LABELS = frozenset({"practice", "scheduling", "intake", "consent"})
+# The group that gives staff the admin permissions their work needs (migration
+# practice/0003_practice_staff_group). Superuser powers stay with the practice's owners.
+STAFF_GROUP = "Practice staff"
 
 
 def validate_time_zone(value: str) -> None:
@@ -101,16 +102,9 @@ class User(AbstractUser):
     def is_practice_staff(self) -> bool:
         return self.role == self.Role.STAFF
 
-    def _runs_practice_app(self, app_label: str) -> bool:
-        # Staff run the practice's own apps in the admin; Django's models stay superuser-only.
-        active_staff = self.is_active and self.is_staff and self.is_practice_staff
-        return active_staff and app_label in PRACTICE_APP_LABELS
-
-    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
-        return self._runs_practice_app(perm.split(".", 1)[0]) or super().has_perm(perm, obj)
-
-    def has_module_perms(self, app_label: str) -> bool:
-        return self._runs_practice_app(app_label) or super().has_module_perms(app_label)
+    def join_staff_group(self) -> None:
+        """Give a member of staff the admin permissions of the practice-staff group."""
+        self.groups.add(Group.objects.get(name=STAFF_GROUP))
 
 
 class TherapistQuerySet(models.QuerySet):
