@@ -8,6 +8,7 @@ variable is listed in .env.example and in the README.
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: therapists and staff without a second factor reach only the
+    # account pages where they set one up (practice/middleware.py).
+    "practice.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -129,11 +133,39 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
+# Changing e-mail, password or a second factor asks for the password (or a code) again unless
+# the person signed in within the last 5 minutes, and each change e-mails a notice that says
+# what changed and from where, with no health information.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Behind a reverse proxy, the client's address (rate limits, consent signatures) comes from
 # X-Forwarded-For, trusting only as many hops as there are proxies of ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+MFA_ADAPTER = "practice.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-REQUIRE_STAFF_MFA = env.bool("DJANGO_REQUIRE_STAFF_MFA", default=not DEBUG)
+MFA_TOTP_ISSUER = "Poudre Valley Behavior Therapy"
+# Therapists and staff read client records, so they need a second factor before any page but
+# the account pages (practice/middleware.py); clients may add one from their Security page.
+REQUIRE_MFA = env.bool("DJANGO_REQUIRE_MFA", default=not DEBUG)
+# TOTP secrets and recovery-code seeds are encrypted with this Fernet key (not SECRET_KEY, so a
+# leaked SECRET_KEY or database dump alone reveals no second factor). Comma-separated to
+# rotate: the first encrypts, all decrypt. Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+DEMO_MFA_ENCRYPTION_KEY = "ZGVtby1vbmx5LW1mYS1rZXktZm9yLW1ha2UtcnVuLTA="  # noqa: S105
+MFA_ENCRYPTION_KEYS = env.list(
+    "DJANGO_MFA_ENCRYPTION_KEY", default=[DEMO_MFA_ENCRYPTION_KEY] if DEBUG else []
+)
+if not DEBUG and (not MFA_ENCRYPTION_KEYS or DEMO_MFA_ENCRYPTION_KEY in MFA_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("DJANGO_MFA_ENCRYPTION_KEY must be set when DJANGO_DEBUG is false.")
+if SECRET_KEY in MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("DJANGO_MFA_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY.")
+try:
+    [Fernet(key) for key in MFA_ENCRYPTION_KEYS]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "DJANGO_MFA_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)."
+    ) from error
 
 # Internationalisation
 LANGUAGE_CODE = "en-us"

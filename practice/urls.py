@@ -23,6 +23,7 @@ practice_patterns = [
     path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
     path("home/", views.home_for_role, name="home-for-role"),
+    path("security/", views.security, name="security"),
     path("portal/", views.portal, name="portal"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/invite/", views.invite, name="invite"),
