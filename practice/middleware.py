@@ -6,6 +6,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from practice.mfa import second_factor_required
 
@@ -36,3 +37,42 @@ class SecondFactorMiddleware:
             messages.info(request, "Please set up two-factor authentication before continuing.")
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+# Pages anyone may read that hold nobody's data: a shared cache or the browser may keep them.
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "practice:home",
+        "practice:therapist-list",
+        "practice:therapist-detail",
+        "practice:what-to-expect",
+        "practice:privacy",
+        "practice:contact",
+    }
+)
+
+
+class NoStoreMiddleware:
+    """Every response but an anonymous visitor's public page says Cache-Control: no-store.
+
+    Denying by default means a new page (an intake answer, a signed copy, a held time reached
+    through the visitor's session, a signed e-mail link) is never left in a shared or back-button
+    cache because someone forgot a decorator.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        public = (
+            user is not None
+            and not user.is_authenticated
+            and match is not None
+            and match.view_name in PUBLIC_URL_NAMES
+        )
+        if not public:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
