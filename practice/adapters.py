@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.usersessions.models import UserSession
 from django.http import HttpRequest
 
 from practice.models import PracticeSettings, User
@@ -12,3 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         super().send_mail(template_prefix, email, {"practice": PracticeSettings.load(), **context})
+
+    def logout(self, request: HttpRequest) -> None:
+        # Logging out ends every session of the person, so a computer or phone left signed in
+        # elsewhere does not stay open on client records.
+        user = request.user
+        super().logout(request)
+        if user.is_authenticated:
+            for session in UserSession.objects.filter(user=user):
+                session.end()

@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",  # allauth's session list uses it
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "practice.middleware.SessionTimeoutMiddleware",
     # After authentication: therapists and staff without a second factor reach only the
     # account pages where they set one up (practice/middleware.py).
     "practice.middleware.SecondFactorMiddleware",
@@ -144,6 +147,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Behind a reverse proxy, the client's address (rate limits, consent signatures) comes from
 # X-Forwarded-For, trusting only as many hops as there are proxies of ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# People see and end their own sessions at /accounts/sessions/ (allauth.usersessions). Each is
+# recorded at sign-in; tracking activity too would write a row on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 MFA_ADAPTER = "practice.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Poudre Valley Behavior Therapy"
@@ -303,7 +309,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# A sign-in ends SESSION_COOKIE_AGE after it began, however active, and earlier after a spell
+# without requests: sooner for therapists and staff, who can open many clients' records, than
+# for clients filling in a long questionnaire (practice/middleware.py).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
+CLIENT_SESSION_IDLE_TIMEOUT = env.int("DJANGO_CLIENT_SESSION_IDLE_TIMEOUT", default=60 * 60)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -52,6 +52,7 @@ URL_ACCESS = {
     "account_reset_password_from_key": {**PUBLIC, "kwargs": lambda w: {"uidb36": "x", "key": "y"}},
     "account_reset_password_done": PUBLIC,
     "mfa_index": SIGNED_IN,
+    "usersessions_list": SIGNED_IN,
     "mfa_authenticate": FLOW_STEP,
     "mfa_reauthenticate": FLOW_STEP,
     "mfa_activate_totp": FLOW_STEP,
