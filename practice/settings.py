@@ -108,6 +108,12 @@ CACHES = {
         "CACHE_URL", default="locmemcache://" if DEBUG else "redis://127.0.0.1:6379/1"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # With Redis down, log-in, sign-up and password reset carry on without rate limits (and
+    # log that they do) instead of answering 500; a short timeout keeps a hung Redis from
+    # holding every request.
+    CACHES["default"]["BACKEND"] = "practice.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 # Authentication
 AUTH_USER_MODEL = "practice.User"
@@ -144,6 +150,26 @@ ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Rate limits, set on purpose rather than left at allauth's defaults. Failed log-ins slow down
+# in steps per account (5 a minute, 10 in ten minutes, 20 an hour) instead of locking the
+# account for a fixed time, and a password reset (the e-mailed unlock link) clears them, so a
+# stranger who knows a client's e-mail cannot keep them out. Per address the limits are loose
+# enough for a clinic or family behind one address. Addresses come from X-Forwarded-For as far
+# as DJANGO_TRUSTED_PROXY_COUNT says.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "30/m/ip,5/m/key,10/10m/key,20/h/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/10s/key",
+}
+# Sign-up and password reset say the same thing whether or not the e-mail has an account; the
+# adapter evens out the time too (practice/adapters.py).
+ACCOUNT_PREVENT_ENUMERATION = True
 # Behind a reverse proxy, the client's address (rate limits, consent signatures) comes from
 # X-Forwarded-For, trusting only as many hops as there are proxies of ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
