@@ -28,6 +28,14 @@ SESSION_LAST_SEEN_KEY = "practice_last_seen_at"
 LAST_SEEN_RESOLUTION = 60
 
 
+def start_session_clock(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
+    """On signing in (user_logged_in), start the absolute and idle clocks of the new session.
+
+    Set here rather than on the first page so an ordinary page does not write the session.
+    """
+    request.session[SESSION_STARTED_KEY] = request.session[SESSION_LAST_SEEN_KEY] = time.time()
+
+
 def session_idle_timeout(user: User) -> int:
     """Seconds without a request after which this person is signed out."""
     if user.is_client and not user.is_staff:

@@ -2,7 +2,6 @@
 
 import logging
 import re
-import statistics
 import time
 
 import pytest
@@ -92,24 +91,23 @@ def test_ten_failures_from_one_address_do_not_block_others_behind_it(client, ali
     assert response.status_code == 302
 
 
-def median_signup_seconds(email_of, runs: int = 3) -> float:
-    times = []
-    for run in range(runs):
-        cache.clear()  # each try is a first try; the limits are not what is measured
-        client = Client()
-        data = {**SIGN_UP, "email": email_of(run)}
-        started = time.perf_counter()
-        response = client.post("/accounts/signup/", data)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 302
-    return statistics.median(times)
+def sign_up_seconds(email: str) -> float:
+    cache.clear()  # each try is a first try; the limits are not what is measured
+    started = time.perf_counter()
+    response = Client().post("/accounts/signup/", {**SIGN_UP, "email": email})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 302
+    return elapsed
 
 
 def test_sign_up_takes_as_long_for_a_known_e_mail_as_for_a_new_one(settings, alice):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    known = median_signup_seconds(lambda run: alice.email)
-    new = median_signup_seconds(lambda run: f"new{run}@example.org")
-    assert abs(known - new) < 0.05, (known, new)
+    known, new = [], []
+    # Alternate the two and compare the fastest of each: a busy machine only adds time.
+    for run in range(5):
+        known.append(sign_up_seconds(alice.email))
+        new.append(sign_up_seconds(f"new{run}@example.org"))
+    assert abs(min(new) - min(known)) < 0.05, (known, new)
 
 
 def test_sign_up_says_the_same_for_a_known_e_mail_as_for_a_new_one(client, alice):
