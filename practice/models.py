@@ -2,7 +2,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import ClassVar, Self
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group, Permission
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,9 +14,39 @@ from django.utils import timezone
 from practice.clock import local_instant
 from practice.scoping import scoped
 
-# The group that gives staff the admin permissions their work needs (migration
-# practice/0003_practice_staff_group). Superuser powers stay with the practice's owners.
+# The group that gives staff the admin permissions their work needs: every permission of these
+# apps (their admin classes narrow it), and these of the practice app. Nothing of Django's own
+# models or of allauth (authenticators, sessions). Superuser powers stay with the owners.
 STAFF_GROUP = "Practice staff"
+STAFF_GROUP_APPS = ("consent", "intake", "scheduling")
+STAFF_GROUP_PRACTICE_PERMISSIONS = (
+    "add_therapist",
+    "change_therapist",
+    "view_therapist",
+    "change_practicesettings",
+    "view_practicesettings",
+    "view_outboundmessage",
+    "change_user",
+    "view_user",
+)
+
+
+def staff_group() -> Group:
+    """The practice-staff group, made with its permissions if it is missing.
+
+    Migration 0003 creates it; making it here too keeps it where the database was emptied
+    since (a test database flushed between live-server tests).
+    """
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=STAFF_GROUP_APPS)
+            | Permission.objects.filter(
+                content_type__app_label="practice",
+                codename__in=STAFF_GROUP_PRACTICE_PERMISSIONS,
+            )
+        )
+    return group
 
 
 def validate_time_zone(value: str) -> None:
@@ -104,7 +134,7 @@ class User(AbstractUser):
 
     def join_staff_group(self) -> None:
         """Give a member of staff the admin permissions of the practice-staff group."""
-        self.groups.add(Group.objects.get(name=STAFF_GROUP))
+        self.groups.add(staff_group())
 
 
 class TherapistQuerySet(models.QuerySet):

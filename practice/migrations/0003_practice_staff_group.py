@@ -5,8 +5,8 @@ role, so a member of staff could make themselves a superuser. The group holds: e
 of consent, intake and scheduling (their admin classes narrow it further), therapists and
 practice settings, reading the outbox, and viewing or changing people (the user admin keeps
 roles, powers and passwords away from anyone but a superuser). Nothing of Django's own models
-or of allauth (authenticators, sessions) is in it. A model added later needs a migration that
-adds its permissions here.
+or of allauth (authenticators, sessions) is in it. The same lists are in practice/models.py
+(staff_group()); a model added later needs a migration that adds its permissions to the group.
 """
 
 from django.db import migrations
