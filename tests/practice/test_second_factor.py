@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from cryptography.fernet import InvalidToken
 from django.contrib import admin
 from django.db import connection, transaction
 from django.urls import reverse
@@ -41,6 +42,15 @@ def log_in_with_code(client, user: User, secret: str) -> None:
     assert response.url == "/accounts/2fa/authenticate/"
     response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
     assert response.status_code == 302 and "/accounts/" not in response.url
+
+
+def sign_in_with_a_second_factor(client, user: User) -> str:
+    """Give the person a TOTP authenticator, sign in with a code, then re-authenticate."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    log_in_with_code(client, user, secret)
+    reauthenticate(client)
+    return secret
 
 
 def reauthenticate(client) -> None:
@@ -121,15 +131,12 @@ def test_the_secret_key_alone_does_not_decrypt_secrets(settings, dana):
     stored = TOTP.activate(dana, secret).instance.data["secret"]
     assert MFAAdapter().decrypt(stored) == secret
     settings.MFA_ENCRYPTION_KEYS = ["b3RoZXIta2V5LW9mLTMyLWJ5dGVzLWZvci10ZXN0cyE="]
-    with pytest.raises(Exception, match="InvalidToken|^$"):
+    with pytest.raises(InvalidToken):
         MFAAdapter().decrypt(stored)
 
 
 def test_staff_cannot_remove_their_last_authenticator(client, sam, mailoutbox):
-    secret = generate_totp_secret()
-    TOTP.activate(sam, secret)
-    log_in_with_code(client, sam, secret)
-    reauthenticate(client)
+    sign_in_with_a_second_factor(client, sam)
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 200
     assert "You cannot deactivate two-factor authentication" in response.text
@@ -137,10 +144,7 @@ def test_staff_cannot_remove_their_last_authenticator(client, sam, mailoutbox):
 
 
 def test_a_client_may_remove_their_second_factor_and_is_told_by_e_mail(client, alice, mailoutbox):
-    secret = generate_totp_secret()
-    TOTP.activate(alice, secret)
-    log_in_with_code(client, alice, secret)
-    reauthenticate(client)
+    sign_in_with_a_second_factor(client, alice)
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=alice, type="totp").exists()
