@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
+from practice.models import User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,18 @@ def test_sign_up_says_the_same_for_a_known_e_mail_as_for_a_new_one(client, alice
     new = Client().post("/accounts/signup/", {**data, "email": "new@example.org"}, follow=True)
     assert known.redirect_chain[-1][0] == new.redirect_chain[-1][0]
     assert known.templates[0].name == new.templates[0].name
+
+
+def test_a_password_like_the_names_typed_at_sign_up_is_refused(client):
+    data = {
+        **SIGN_UP,
+        "email": "x1@example.org",
+        "first_name": "Maximiliana",
+        "last_name": "Quinn",
+        "password1": "maximiliana1",
+        "password2": "maximiliana1",
+    }
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 200
+    assert "too similar" in response.text
+    assert not User.objects.filter(email="x1@example.org").exists()
