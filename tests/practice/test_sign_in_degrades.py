@@ -92,23 +92,58 @@ def test_ten_failures_from_one_address_do_not_block_others_behind_it(client, ali
     assert response.status_code == 302
 
 
-def sign_up_seconds(email: str) -> float:
+def seconds(path: str, data: dict, expected_status: int) -> float:
     cache.clear()  # each try is a first try; the limits are not what is measured
     started = time.perf_counter()
-    response = Client().post("/accounts/signup/", {**SIGN_UP, "email": email})
+    response = Client().post(path, data)
     elapsed = time.perf_counter() - started
-    assert response.status_code == 302
+    assert response.status_code == expected_status
     return elapsed
 
 
-def test_sign_up_takes_as_long_for_a_known_e_mail_as_for_a_new_one(settings, alice):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    known, new = [], []
-    # Alternate the two and compare the fastest of each: a busy machine only adds time.
+def fastest_difference(path: str, known: dict, unknown, expected_status: int) -> float:
+    """Alternate the two and compare the fastest of each: a busy machine only adds time."""
+    known_times, unknown_times = [], []
     for run in range(5):
-        known.append(sign_up_seconds(alice.email))
-        new.append(sign_up_seconds(f"new{run}@example.org"))
-    assert abs(min(new) - min(known)) < 0.05, (known, new)
+        known_times.append(seconds(path, known, expected_status))
+        unknown_times.append(seconds(path, unknown(run), expected_status))
+    return abs(min(known_times) - min(unknown_times))
+
+
+@pytest.fixture
+def real_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+def test_sign_up_takes_as_long_for_a_known_e_mail_as_for_a_new_one(real_hasher, alice):
+    known = {**SIGN_UP, "email": alice.email}
+    difference = fastest_difference(
+        "/accounts/signup/", known, lambda run: {**SIGN_UP, "email": f"new{run}@example.org"}, 302
+    )
+    assert difference < 0.05
+
+
+def test_a_wrong_log_in_takes_as_long_for_a_known_e_mail_as_for_an_unknown_one(real_hasher, alice):
+    alice.set_password(PASSWORD)
+    alice.save()
+    wrong = {"password": "not-the-password-1"}
+    difference = fastest_difference(
+        "/accounts/login/",
+        {**wrong, "login": alice.email},
+        lambda run: {**wrong, "login": f"nobody{run}@example.org"},
+        200,
+    )
+    assert difference < 0.05
+
+
+def test_password_reset_takes_as_long_and_answers_alike_for_known_and_unknown_e_mails(alice):
+    difference = fastest_difference(
+        "/accounts/password/reset/",
+        {"email": alice.email},
+        lambda run: {"email": f"nobody{run}@example.org"},
+        302,
+    )
+    assert difference < 0.05
 
 
 def test_sign_up_says_the_same_for_a_known_e_mail_as_for_a_new_one(client, alice):
