@@ -64,7 +64,12 @@ def test_staff_cannot_add_users_or_change_other_staff(client, sam, dana):
 
 def test_staff_cannot_see_or_edit_authenticators_groups_or_sessions(client, sam):
     client.force_login(sam)
-    for url in ["/admin/mfa/authenticator/", "/admin/auth/group/", "/admin/auth/group/add/"]:
+    for url in [
+        "/admin/mfa/authenticator/",
+        "/admin/usersessions/usersession/",
+        "/admin/auth/group/",
+        "/admin/auth/group/add/",
+    ]:
         assert client.get(url).status_code == 403, url
 
 
