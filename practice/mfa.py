@@ -1,9 +1,13 @@
 """The second factor: who must have one, and how its secrets are kept."""
 
-from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter, get_adapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.views import RemoveWebAuthnView
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from practice.models import User
 
@@ -33,3 +37,20 @@ class MFAAdapter(DefaultMFAAdapter):
             return True
         others = Authenticator.objects.filter(user=user).exclude(pk=authenticator.pk)
         return others.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
+
+
+class RemovePasskeyView(RemoveWebAuthnView):
+    """allauth's passkey removal, which (unlike TOTP's) does not ask the adapter first."""
+
+    def form_valid(self, form) -> HttpResponse:
+        if not get_adapter().can_delete_authenticator(self.get_object()):
+            messages.error(
+                self.request,
+                "This is your last second factor, and your account needs one. "
+                "Add another before removing it.",
+            )
+            return redirect("mfa_list_webauthn")
+        return super().form_valid(form)
+
+
+remove_passkey = RemovePasskeyView.as_view()

@@ -180,7 +180,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 # recorded at sign-in; tracking activity too would write a row on every request.
 USERSESSIONS_TRACK_ACTIVITY = False
 MFA_ADAPTER = "practice.mfa.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys need a secure origin; browsers count http://127.0.0.1 as one, allauth does not.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Poudre Valley Behavior Therapy"
 # Therapists and staff read client records, so they need a second factor before any page but
 # the account pages (practice/middleware.py); clients may add one from their Security page.

@@ -210,3 +210,37 @@ def test_secrets_stored_in_clear_before_are_encrypted_and_still_work(dana):
     legacy.refresh_from_db()
     assert legacy.data["secret"] != secret
     assert TOTP(legacy).validate_code(current_code(secret))
+
+
+def add_passkey(user: User) -> Authenticator:
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone", "credential": {}}
+    )
+
+
+def test_staff_cannot_remove_their_last_passkey_but_may_remove_a_spare(client, sam):
+    passkey = add_passkey(sam)
+    client.force_login(sam)
+    reauthenticate(client)
+    response = client.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
+    assert response.url == "/accounts/2fa/webauthn/"
+    assert Authenticator.objects.filter(pk=passkey.pk).exists()
+    TOTP.activate(sam, generate_totp_secret())
+    client.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
+    assert not Authenticator.objects.filter(pk=passkey.pk).exists()
+
+
+def test_a_passkey_counts_as_the_second_factor(client, dana):
+    add_passkey(dana)
+    client.force_login(dana)
+    assert client.get("/scheduling/calendar/").status_code == 200
+
+
+def test_people_can_add_a_passkey_from_a_page_that_runs_under_the_csp(client, alice):
+    client.force_login(alice)
+    reauthenticate(client)
+    page = client.get("/accounts/2fa/webauthn/add/")
+    assert page.status_code == 200
+    assert "/static/mfa/js/webauthn.js" in page.text
+    assert "<script>" not in page.text  # only files and JSON data, so the strict CSP holds
+    assert 'href="/accounts/2fa/webauthn/' in client.get("/accounts/2fa/").text
