@@ -93,10 +93,15 @@ def test_ten_failures_from_one_address_do_not_block_others_behind_it(client, ali
 
 
 def seconds(path: str, data: dict, expected_status: int) -> float:
+    """The processor time the server spends on one request.
+
+    What leaks is the work done (a password hash is most of it); processor time measures that
+    work without the noise of other processes on a shared machine, which wall time picks up.
+    """
     cache.clear()  # each try is a first try; the limits are not what is measured
-    started = time.perf_counter()
+    started = time.process_time()
     response = Client().post(path, data)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert response.status_code == expected_status
     return elapsed
 
@@ -104,7 +109,7 @@ def seconds(path: str, data: dict, expected_status: int) -> float:
 def fastest_difference(path: str, known: dict, unknown, expected_status: int) -> float:
     """Alternate the two and compare the fastest of each: a busy machine only adds time."""
     known_times, unknown_times = [], []
-    for run in range(5):
+    for run in range(7):
         known_times.append(seconds(path, known, expected_status))
         unknown_times.append(seconds(path, unknown(run), expected_status))
     return abs(min(known_times) - min(unknown_times))
