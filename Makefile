@@ -78,6 +78,7 @@ chromium:
 
 test: export DJANGO_DEBUG = false
 test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
+test: export DJANGO_MFA_ENCRYPTION_KEY = dGVzdC1vbmx5LW1mYS1rZXktbm90LWZvci1wcm9kLTA=
 test: export DJANGO_SECURE_SSL_REDIRECT = false
 test: export DATABASE_URL = $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
@@ -91,6 +92,7 @@ test: $(VENV)/.installed lint services chromium
 # Each benchmark prints its own figures; they need PostgreSQL and Redis like the tests.
 bench: export DJANGO_DEBUG = false
 bench: export DJANGO_SECRET_KEY = bench-only-secret-key-not-for-production-0123456789
+bench: export DJANGO_MFA_ENCRYPTION_KEY = YmVuY2gtb25seS1tZmEta2V5LW5vdC1mb3ItcHJvZDA=
 bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
 bench: export CACHE_URL = $(TEST_CACHE_URL)
@@ -102,6 +104,7 @@ bench: $(VENV)/.installed services
 # DJANGO_DEBUG is true; these values only let the type checker read them.
 lint: export DJANGO_DEBUG = false
 lint: export DJANGO_SECRET_KEY = lint-only-secret-key-not-for-production-0123456789
+lint: export DJANGO_MFA_ENCRYPTION_KEY = bGludC1vbmx5LW1mYS1rZXktbm90LWZvci1wcm9kLTA=
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

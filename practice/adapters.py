@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.utils.crypto import get_random_string
 
 from practice.models import PracticeSettings, User
 
@@ -12,3 +15,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         super().send_mail(template_prefix, email, {"practice": PracticeSettings.load(), **context})
+
+    def logout(self, request: HttpRequest) -> None:
+        # Logging out ends every session of the person, so a computer or phone left signed in
+        # elsewhere does not stay open on client records.
+        user = request.user
+        super().logout(request)
+        if user.is_authenticated:
+            for session in UserSession.objects.filter(user=user):
+                session.end()
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # A new sign-up hashes a password, which is most of its time; hashing one here too makes
+        # a known e-mail answer as slowly as a new one, so timing does not tell who is a client.
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from practice.models import OutboundMessage, PracticeSettings, Therapist, User
@@ -34,6 +37,47 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "role", "password1", "password2"]})]
+    # Only a superuser hands out powers or touches passwords. Staff see these fields read-only
+    # (so a forged POST of is_superuser, is_staff, role or groups changes nothing), change
+    # e-mail only through their account page (re-authenticated, with a notice), and invite
+    # therapists and staff from the dashboard rather than adding users here.
+    powers = ["role", "is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [*self.powers, "email", "last_login", "date_joined"]
+        return readonly
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Staff change clients' details and their own; other therapists' and staff accounts
+        # (even deactivating one) are for a superuser.
+        others_powered_account = (
+            obj is not None and obj != request.user and not (obj.is_client and not obj.is_staff)
+        )
+        if others_powered_account and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Therapist)

@@ -79,6 +79,8 @@ def ensure_user(*, email: str, role: str, **fields) -> User:
         user.set_password(DEMO_PASSWORD)
         user.is_staff = role == User.Role.STAFF
         user.save()
+        if user.is_practice_staff:
+            user.join_staff_group()
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"primary": True, "verified": True}
     )

@@ -1,6 +1,11 @@
 from django import forms
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
+from django.core.exceptions import ValidationError
 
 from practice.models import TIME_ZONE_CHOICES, User
+
+# The names people type about themselves, which a password must not resemble.
+PERSONAL_ATTRIBUTES = ("email", "first_name", "last_name", "preferred_name")
 
 
 class ClientSignupForm(forms.Form):
@@ -23,6 +28,20 @@ class ClientSignupForm(forms.Form):
     )
 
     field_order = ["first_name", "last_name", "preferred_name", "pronouns", "email", "time_zone"]
+
+    def clean(self) -> dict:
+        # allauth checks the password against a user holding only the e-mail; the names typed
+        # on this same form count too.
+        cleaned = super().clean() or {}
+        password = cleaned.get("password1")
+        if password:
+            person = User(**{name: cleaned.get(name) or "" for name in PERSONAL_ATTRIBUTES})
+            validator = UserAttributeSimilarityValidator(user_attributes=PERSONAL_ATTRIBUTES)
+            try:
+                validator.validate(password, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
     def signup(self, request, user: User) -> None:
         for field in ("first_name", "last_name", "preferred_name", "pronouns", "time_zone"):

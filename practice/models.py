@@ -2,7 +2,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import ClassVar, Self
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, Group, Permission
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,8 +14,39 @@ from django.utils import timezone
 from practice.clock import local_instant
 from practice.scoping import scoped
 
-# Apps whose models staff manage in the admin without per-model permissions.
-PRACTICE_APP_LABELS = frozenset({"practice", "scheduling", "intake", "consent"})
+# The group that gives staff the admin permissions their work needs: every permission of these
+# apps (their admin classes narrow it), and these of the practice app. Nothing of Django's own
+# models or of allauth (authenticators, sessions). Superuser powers stay with the owners.
+STAFF_GROUP = "Practice staff"
+STAFF_GROUP_APPS = ("consent", "intake", "scheduling")
+STAFF_GROUP_PRACTICE_PERMISSIONS = (
+    "add_therapist",
+    "change_therapist",
+    "view_therapist",
+    "change_practicesettings",
+    "view_practicesettings",
+    "view_outboundmessage",
+    "change_user",
+    "view_user",
+)
+
+
+def staff_group() -> Group:
+    """The practice-staff group, made with its permissions if it is missing.
+
+    Migration 0003 creates it; making it here too keeps it where the database was emptied
+    since (a test database flushed between live-server tests).
+    """
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=STAFF_GROUP_APPS)
+            | Permission.objects.filter(
+                content_type__app_label="practice",
+                codename__in=STAFF_GROUP_PRACTICE_PERMISSIONS,
+            )
+        )
+    return group
 
 
 def validate_time_zone(value: str) -> None:
@@ -101,16 +132,9 @@ class User(AbstractUser):
     def is_practice_staff(self) -> bool:
         return self.role == self.Role.STAFF
 
-    def _runs_practice_app(self, app_label: str) -> bool:
-        # Staff run the practice's own apps in the admin; Django's models stay superuser-only.
-        active_staff = self.is_active and self.is_staff and self.is_practice_staff
-        return active_staff and app_label in PRACTICE_APP_LABELS
-
-    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
-        return self._runs_practice_app(perm.split(".", 1)[0]) or super().has_perm(perm, obj)
-
-    def has_module_perms(self, app_label: str) -> bool:
-        return self._runs_practice_app(app_label) or super().has_module_perms(app_label)
+    def join_staff_group(self) -> None:
+        """Give a member of staff the admin permissions of the practice-staff group."""
+        self.groups.add(staff_group())
 
 
 class TherapistQuerySet(models.QuerySet):

@@ -4,13 +4,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, TypeGuard
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from practice.models import User
 
@@ -34,22 +30,17 @@ def is_authenticated(request: HttpRequest) -> TypeGuard[AuthenticatedHttpRequest
     return request.user.is_authenticated
 
 
-def needs_second_factor(user: User) -> bool:
-    """Staff see every client's records, so their accounts need a second factor."""
-    return settings.REQUIRE_STAFF_MFA and user.is_practice_staff and not is_mfa_enabled(user)
-
-
 def role_required(*roles: str) -> Callable[[View], PublicView]:
-    """Log in first, then allow only these roles; anyone else gets 403."""
+    """Log in first, then allow only these roles; anyone else gets 403.
+
+    The second factor is not checked here but for every page in practice/middleware.py.
+    """
 
     def decorator(view: View) -> PublicView:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not is_authenticated(request) or request.user.role not in roles:
                 raise PermissionDenied
-            if needs_second_factor(request.user):
-                messages.info(request, "Please set up two-factor authentication before continuing.")
-                return redirect("mfa_activate_totp")
             return view(request, *args, **kwargs)
 
         return login_required(wrapper)

@@ -20,6 +20,8 @@ def invite_person(*, email: str, first_name: str, last_name: str, role: str) -> 
         role=role,
         is_staff=role == User.Role.STAFF,
     )
+    if user.is_practice_staff:
+        user.join_staff_group()
     # Verified already: only the owner of this mailbox can use the set-password link.
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     outbox.schedule_message(

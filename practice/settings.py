@@ -8,6 +8,7 @@ variable is listed in .env.example and in the README.
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,15 +43,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",  # allauth's session list uses it
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that answers a request, so redirects and errors get it too.
+    "practice.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,6 +63,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "practice.middleware.SessionTimeoutMiddleware",
+    # After authentication: therapists and staff without a second factor reach only the
+    # account pages where they set one up (practice/middleware.py).
+    "practice.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -99,6 +108,12 @@ CACHES = {
         "CACHE_URL", default="locmemcache://" if DEBUG else "redis://127.0.0.1:6379/1"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # With Redis down, log-in, sign-up and password reset carry on without rate limits (and
+    # log that they do) instead of answering 500; a short timeout keeps a hung Redis from
+    # holding every request.
+    CACHES["default"]["BACKEND"] = "practice.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 # Authentication
 AUTH_USER_MODEL = "practice.User"
@@ -107,7 +122,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "first_name", "last_name", "preferred_name"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -129,11 +147,64 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
+# Changing e-mail, password or a second factor asks for the password (or a code) again unless
+# the person signed in within the last 5 minutes, and each change e-mails a notice that says
+# what changed and from where, with no health information.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Rate limits, set on purpose rather than left at allauth's defaults. Failed log-ins slow down
+# in steps per account (5 a minute, 10 in ten minutes, 20 an hour) instead of locking the
+# account for a fixed time, and a password reset (the e-mailed unlock link) clears them, so a
+# stranger who knows a client's e-mail cannot keep them out. Per address the limits are loose
+# enough for a clinic or family behind one address. Addresses come from X-Forwarded-For as far
+# as DJANGO_TRUSTED_PROXY_COUNT says.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "30/m/ip,5/m/key,10/10m/key,20/h/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/10s/key",
+}
+# Sign-up and password reset say the same thing whether or not the e-mail has an account; the
+# adapter evens out the time too (practice/adapters.py).
+ACCOUNT_PREVENT_ENUMERATION = True
 # Behind a reverse proxy, the client's address (rate limits, consent signatures) comes from
 # X-Forwarded-For, trusting only as many hops as there are proxies of ours.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-REQUIRE_STAFF_MFA = env.bool("DJANGO_REQUIRE_STAFF_MFA", default=not DEBUG)
+# People see and end their own sessions at /accounts/sessions/ (allauth.usersessions). Each is
+# recorded at sign-in; tracking activity too would write a row on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+MFA_ADAPTER = "practice.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys need a secure origin; browsers count http://127.0.0.1 as one, allauth does not.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Poudre Valley Behavior Therapy"
+# Therapists and staff read client records, so they need a second factor before any page but
+# the account pages (practice/middleware.py); clients may add one from their Security page.
+REQUIRE_MFA = env.bool("DJANGO_REQUIRE_MFA", default=not DEBUG)
+# TOTP secrets and recovery-code seeds are encrypted with this Fernet key (not SECRET_KEY, so a
+# leaked SECRET_KEY or database dump alone reveals no second factor). Comma-separated to
+# rotate: the first encrypts, all decrypt. Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+DEMO_MFA_ENCRYPTION_KEY = "ZGVtby1vbmx5LW1mYS1rZXktZm9yLW1ha2UtcnVuLTA="  # noqa: S105
+MFA_ENCRYPTION_KEYS = env.list(
+    "DJANGO_MFA_ENCRYPTION_KEY", default=[DEMO_MFA_ENCRYPTION_KEY] if DEBUG else []
+)
+if not DEBUG and (not MFA_ENCRYPTION_KEYS or DEMO_MFA_ENCRYPTION_KEY in MFA_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("DJANGO_MFA_ENCRYPTION_KEY must be set when DJANGO_DEBUG is false.")
+if SECRET_KEY in MFA_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("DJANGO_MFA_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY.")
+try:
+    [Fernet(key) for key in MFA_ENCRYPTION_KEYS]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "DJANGO_MFA_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)."
+    ) from error
 
 # Internationalisation
 LANGUAGE_CODE = "en-us"
@@ -269,7 +340,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# A sign-in ends SESSION_COOKIE_AGE after it began, however active, and earlier after a spell
+# without requests: sooner for therapists and staff, who can open many clients' records, than
+# for clients filling in a long questionnaire (practice/middleware.py).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
+CLIENT_SESSION_IDLE_TIMEOUT = env.int("DJANGO_CLIENT_SESSION_IDLE_TIMEOUT", default=60 * 60)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

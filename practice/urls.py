@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 
-from practice import views
+from practice import mfa, views
 
 # allauth's documented way to send admin logins through its own (rate-limited, MFA) login.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -23,6 +23,7 @@ practice_patterns = [
     path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
     path("home/", views.home_for_role, name="home-for-role"),
+    path("security/", views.security, name="security"),
     path("portal/", views.portal, name="portal"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/invite/", views.invite, name="invite"),
@@ -35,6 +36,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scheduling/", include("scheduling.urls")),
     path("intake/", include("intake.urls")),
     path("consent/", include("consent.urls")),
+    # Before allauth's own, which it replaces: staff may not remove their last passkey.
+    path(
+        "accounts/2fa/webauthn/keys/<int:pk>/remove/",
+        mfa.remove_passkey,
+        name="mfa_remove_webauthn",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

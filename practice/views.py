@@ -1,3 +1,5 @@
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,6 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practice import outbox, services
 from practice.forms import InvitationForm
+from practice.mfa import second_factor_required
+from practice.middleware import session_idle_timeout
 from practice.models import OutboundMessage, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -38,6 +42,21 @@ def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
         User.Role.STAFF: "practice:staff-dashboard",
     }
     return redirect(destinations[request.user.role])
+
+
+@login_required
+@require_GET
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "practice/security.html",
+        {
+            "has_second_factor": is_mfa_enabled(request.user),
+            "second_factor_required": second_factor_required(request.user),
+            "idle_minutes": session_idle_timeout(request.user) // 60,
+            "absolute_hours": settings.SESSION_COOKIE_AGE // 3600,
+        },
+    )
 
 
 @client_required

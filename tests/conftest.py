@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 def _fast_and_local(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.REQUIRE_STAFF_MFA = False  # tests/practice/test_people.py turns it on
+    settings.REQUIRE_MFA = False  # tests/practice/test_people.py turns it on
     settings.SMS_FILE_PATH = tmp_path / "sms"
     settings.STORAGES = {
         **settings.STORAGES,

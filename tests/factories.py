@@ -23,6 +23,8 @@ def make_user(
         **fields,
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    if user.is_practice_staff:
+        user.join_staff_group()
     return user
 
 

@@ -97,7 +97,7 @@ def test_each_demo_login_works_and_opens_its_home(client, demo_practice, email, 
 
 
 def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, sam, settings):
-    settings.REQUIRE_STAFF_MFA = True
+    settings.REQUIRE_MFA = True
     client.force_login(sam)
     response = client.get("/staff/")
     assert response.status_code == 302 and response.url == "/accounts/2fa/totp/activate/"
@@ -106,7 +106,7 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, sam, setti
 def test_staff_with_a_second_factor_reach_their_dashboard(client, sam, settings):
     from allauth.mfa.models import Authenticator
 
-    settings.REQUIRE_STAFF_MFA = True
+    settings.REQUIRE_MFA = True
     Authenticator.objects.create(user=sam, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(sam)
     assert client.get("/staff/").status_code == 200
