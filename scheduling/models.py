@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Self, cast
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -10,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from practice.scoping import scoped
-from scheduling.db import TsTzRange
+from scheduling.db import PostgresExclusionConstraint, TsTzRange
 from scheduling.links import appointment_id_from
 from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
@@ -206,7 +205,7 @@ class Appointment(models.Model):
                 | Q(status__in=["late_cancelled", "late_moved"]),
                 name="appointment_only_late_changes_are_waived",
             ),
-            ExclusionConstraint(
+            PostgresExclusionConstraint(
                 name="appointment_no_overlap",
                 expressions=[
                     (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),

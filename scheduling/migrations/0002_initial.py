@@ -70,6 +70,6 @@ class Migration(migrations.Migration):
         ),
         scheduling.db.AddPostgresConstraint(
             model_name='appointment',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status__in', ['held', 'booked', 'attended', 'no_show'])), expressions=[(scheduling.db.TsTzRange('starts_at', 'ends_at'), '&&'), ('therapist', '=')], name='appointment_no_overlap'),
+            constraint=scheduling.db.PostgresExclusionConstraint(condition=models.Q(('status__in', ['held', 'booked', 'attended', 'no_show'])), expressions=[(scheduling.db.TsTzRange('starts_at', 'ends_at'), '&&'), ('therapist', '=')], name='appointment_no_overlap'),
         ),
     ]
