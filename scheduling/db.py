@@ -16,7 +16,7 @@ class PostgresExclusionConstraint(ExclusionConstraint):
     model again; without this it would try to write EXCLUDE, which it cannot parse.
     """
 
-    def constraint_sql(self, model, schema_editor):  # type: ignore[no-untyped-def]
+    def constraint_sql(self, model, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return None
         return super().constraint_sql(model, schema_editor)
