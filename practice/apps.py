@@ -5,6 +5,6 @@ class PracticeConfig(AppConfig):
     name = "practice"
 
     def ready(self) -> None:
-        # services registers message context builders; tasks registers the outbox's tasks
-        # with the Celery app, which the outbox looks up by name.
-        from practice import services, tasks  # noqa: F401
+        # services and replies register message context builders; tasks registers the
+        # outbox's tasks with the Celery app, which the outbox looks up by name.
+        from practice import replies, services, tasks  # noqa: F401

@@ -40,6 +40,10 @@ class MessageUndefined(DeliveryFailed):
     """
 
 
+class RecipientOptedOut(DeliveryFailed):
+    """The provider will not text this number: its owner unsubscribed (replied STOP to it)."""
+
+
 class DeliverySkipped(Exception):
     """The message should not go out any more (its reason is the exception's text)."""
 
@@ -118,7 +122,9 @@ def _render_templates(
     base = f"emails/{message.template}"
     if message.channel == OutboundMessage.Channel.SMS:
         body = render_to_string(f"{base}.sms.txt", context)
-        stop = render_to_string("emails/_sms_stop.txt", context)
+        # An answer to the person's own text says itself what to reply.
+        is_reply = message.template.startswith("text_reply_")
+        stop = "" if is_reply else render_to_string("emails/_sms_stop.txt", context)
         return Rendered(subject="", text=sms_text(body, stop=stop), html=None)
     return Rendered(
         subject=" ".join(render_to_string(f"{base}.subject.txt", context).split()),
@@ -130,7 +136,8 @@ def _render_templates(
 
 def sms_text(body: str, *, stop: str) -> str:
     """One GSM-7 segment that ends with how to stop texts, or DeliveryFailed."""
-    text = f"{' '.join(body.split())} {' '.join(stop.split())}".translate(SMS_REPLACEMENTS)
+    parts = (" ".join(body.split()), " ".join(stop.split()))
+    text = " ".join(part for part in parts if part).translate(SMS_REPLACEMENTS)
     text = "".join(_gsm_character(character) for character in text)
     if sms_length(text) > SMS_SEGMENT:
         raise DeliveryFailed(f"the text is {sms_length(text)} characters, more than one segment")

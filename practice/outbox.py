@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from practice import channels
+from practice import channels, sms
 from practice.models import OutboundMessage, PracticeSettings, User
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,11 @@ def send_message(message_id: int) -> bool:
     except channels.TransientDeliveryError as error:
         _release_for_retry(message, reason=str(error))
         return False
+    except channels.RecipientOptedOut as opted_out:
+        # Their STOP reached the provider but not us: record it, so nothing more is tried.
+        if message.recipient is not None and message.recipient.is_client:
+            sms.record_text_choice(message.recipient, texts=False)
+        return _finish(message, status=Status.SKIPPED, reason=str(opted_out))
     except channels.DeliveryFailed as failed:
         return _finish(message, status=Status.FAILED, reason=str(failed))
     return _finish(message, status=Status.SENT, provider_id=provider_id)

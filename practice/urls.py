@@ -28,6 +28,8 @@ practice_patterns = [
     path("staff/invite/", views.invite, name="invite"),
     path("staff/messages/", views.message_list, name="message-list"),
     path("staff/messages/<int:pk>/resend/", views.message_resend, name="message-resend"),
+    path("texts/twilio/incoming/", views.text_incoming, name="text-incoming"),
+    path("texts/twilio/status/", views.text_status, name="text-status"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

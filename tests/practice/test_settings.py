@@ -27,3 +27,13 @@ def test_production_refuses_to_start_with_the_demo_secret():
     result = manage("check", env=demo)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_sends_texts_through_twilio_unless_told_otherwise():
+    code = "from django.conf import settings; print(settings.SMS_BACKEND)"
+    assert manage("shell", "--no-imports", "-c", code, env=PRODUCTION).stdout.strip() == (
+        "practice.sms.TwilioBackend"
+    )
+    demo = {"DJANGO_DEBUG": "true"}
+    shown = manage("shell", "--no-imports", "-c", code, env=demo).stdout.strip()
+    assert shown == "practice.sms.FileBackend"

@@ -140,6 +140,7 @@ class Workers:
             "DJANGO_EMAIL_HOST": "127.0.0.1",
             "DJANGO_EMAIL_PORT": str(self.sink_port),
             "DJANGO_EMAIL_USE_TLS": "false",
+            "DJANGO_SMS_BACKEND": "practice.sms.FileBackend",
             "DJANGO_SMS_FILE_PATH": str(self.tmp_path / "sms"),
             "DJANGO_OUTBOX_DISPATCH_INTERVAL": "1",
             "DJANGO_OUTBOX_RETRY_BACKOFF": "1",
