@@ -35,6 +35,8 @@ practice_patterns = [
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((practice_patterns, "practice"))),
     path("scheduling/", include("scheduling.urls")),
+    # A text's short link to a session (scheduling/links.py): every character counts there.
+    path("m/", include("scheduling.text_urls")),
     path("intake/", include("intake.urls")),
     path("consent/", include("consent.urls")),
     path("accounts/", include("allauth.urls")),

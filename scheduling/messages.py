@@ -21,7 +21,7 @@ from intake import status as intake_status
 from practice import channels
 from practice.models import OutboundMessage, PracticeSettings, User
 from scheduling.ics import appointment_ics
-from scheduling.links import manage_url
+from scheduling.links import manage_url, text_url
 from scheduling.models import Appointment
 from scheduling.wording import describe
 
@@ -158,5 +158,7 @@ def appointment_facts(appointment: Appointment, client: User) -> dict:
         "address": practice.address,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
         "manage_url": manage_url(appointment),
+        # Short enough for a text: the same page as manage_url, by a short signed path.
+        "text_url": text_url(appointment),
         "cancellation_window": describe(practice.cancellation_window),
     }

@@ -12,6 +12,7 @@ from practice import outbox
 from practice.models import OutboundMessage, PracticeSettings
 from scheduling import agenda as agendas
 from scheduling import reminders
+from scheduling.links import text_token
 from scheduling.models import Appointment
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -186,11 +187,31 @@ def test_a_text_fits_one_segment_and_says_how_to_stop(texting_alice, dana, setti
     )
     send_due(at(2030, 1, 9, 10, 1))
     [text] = texts(settings)
+    appointment = Appointment.objects.get()
     assert text == (
         "Poudre Valley Behavior Therapy: Thursday 10 January, 9:00 AM PST with Dana, telehealth. "
-        "http://127.0.0.1:8000/portal/ Reply STOP to end texts."
+        f"http://127.0.0.1:8000/m/{text_token(appointment)} Reply STOP to end texts."
     )
     assert len(text) <= 160
+
+
+def test_the_texts_short_link_opens_the_sessions_signed_page(texting_alice, dana, client):
+    appointment = book(
+        client=texting_alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    token = text_token(appointment)
+
+    with time_machine.travel(at(2030, 1, 9, 10)):
+        response = client.get(f"/m/{token}", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("http://127.0.0.1:8000/scheduling/manage/")
+    forged = token[:-1] + ("a" if token[-1] != "a" else "b")
+    assert client.get(f"/m/{forged}").status_code == 404
+    assert client.get("/m/zz").status_code == 404
+    assert client.post(f"/m/{token}").status_code == 405
 
 
 def test_the_longest_date_and_name_still_fit_one_text(texting_alice, settings):
