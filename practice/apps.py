@@ -6,5 +6,6 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         # services and replies register message context builders; tasks registers the
-        # outbox's tasks with the Celery app, which the outbox looks up by name.
-        from practice import replies, services, tasks  # noqa: F401
+        # outbox's tasks with the Celery app, which the outbox looks up by name; checks
+        # registers the deployment checks.
+        from practice import checks, replies, services, tasks  # noqa: F401

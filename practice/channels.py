@@ -17,7 +17,6 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
@@ -238,7 +237,7 @@ def transmit(message: OutboundMessage, rendered: Rendered) -> str:
 
 
 def send_email(message: OutboundMessage, rendered: Rendered) -> str:
-    message_id = make_msgid(domain=str(DNS_NAME))
+    message_id = make_msgid(domain=settings.MESSAGE_ID_DOMAIN)
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

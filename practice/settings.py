@@ -184,6 +184,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Poudre Valley Behavior Therapy <hello@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain in each e-mail's Message-ID: the practice's own (its sender address's unless
+# set), never the server's host name, which mail providers read as a sign of spam.
+MESSAGE_ID_DOMAIN = env.str(
+    "DJANGO_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+)
 
 # Celery
 # The demo's broker is kombu's filesystem transport so `make run` needs no server;
