@@ -20,7 +20,7 @@ from consent import status as consent_status
 from intake import status as intake_status
 from practice import channels
 from practice.models import OutboundMessage, PracticeSettings, User
-from scheduling.ics import appointment_ics
+from scheduling.ics import calendar_attachment
 from scheduling.links import manage_url, text_url
 from scheduling.models import Appointment
 from scheduling.wording import describe
@@ -35,7 +35,7 @@ def confirmation_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     return {
         **appointment_facts(appointment, client_of(appointment)),
-        "attachments": [("appointment.ics", appointment_ics(appointment), "text/calendar")],
+        "attachments": [calendar_attachment(appointment)],
     }
 
 
@@ -70,9 +70,7 @@ def cancellation_context(message: OutboundMessage) -> dict:
     _require_channel(message, client_of(appointment))
     return {
         **appointment_facts(appointment, client_of(appointment)),
-        "attachments": [
-            ("cancelled.ics", appointment_ics(appointment, cancelled=True), "text/calendar")
-        ],
+        "attachments": [calendar_attachment(appointment, cancelled=True)],
     }
 
 
@@ -80,12 +78,12 @@ def cancellation_context(message: OutboundMessage) -> dict:
 def reschedule_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     old = Appointment.objects.filter(pk=message.context.get("from_appointment_id")).first()
-    attachments = [("appointment.ics", appointment_ics(appointment), "text/calendar")]
     facts = appointment_facts(appointment, client_of(appointment))
     if old is not None:
         facts["previous_starts_at"] = old.starts_at
-        attachments.append(("cancelled.ics", appointment_ics(old, cancelled=True), "text/calendar"))
-    return {**facts, "attachments": attachments}
+    # One file: the moved session keeps the first booking's UID with a higher SEQUENCE, so
+    # the calendar moves the event it has (a CANCEL for the old time would remove it).
+    return {**facts, "attachments": [calendar_attachment(appointment)]}
 
 
 def _appointment(message: OutboundMessage) -> Appointment:
