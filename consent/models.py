@@ -326,6 +326,7 @@ class ContactPreference(models.Model):
         CHANGED = "changed", "Changed in the portal"
         TEXT_STOP = "text-stop", "Withdrawn by text reply"
         TEXT_START = "text-start", "Restored by text reply"
+        INTAKE = "intake", "Answered in the intake"
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_preferences"

@@ -28,6 +28,11 @@ from scheduling.wording import describe
 # A reminder held back by the night goes out when sending hours open if the session is at
 # least this far off then; otherwise it is skipped (the client is about to come anyway).
 LATEST_MORNING_REMINDER = timedelta(hours=1)
+# E-mails that record something the client did or that was done to their booking: they go
+# even when the client's Consent to Contact turns reminders off (templates/emails/README.md).
+TRANSACTIONAL = frozenset(
+    {"appointment_confirmation", "appointment_cancelled", "appointment_rescheduled"}
+)
 
 
 @channels.context_builder("appointment_confirmation")
@@ -134,6 +139,9 @@ def _require_sending_hours(appointment: Appointment) -> None:
 
 def _require_channel(message: OutboundMessage, client: User) -> None:
     # Consent to Contact is read at send time: withdrawing it stops the very next message.
+    # The record of what the client just did goes by e-mail even so (templates/emails/README).
+    if message.channel == OutboundMessage.Channel.EMAIL and message.template in TRANSACTIONAL:
+        return
     if message.channel not in consent_status.allowed_channels(client):
         raise channels.DeliverySkipped(
             f"the client's consent does not allow {message.get_channel_display().lower()}s"

@@ -559,3 +559,22 @@ def test_a_reminder_that_falls_due_late_at_night_waits_for_the_morning(texting_a
     send_due(at(2030, 1, 10, 8, 1))
     waiting.refresh_from_db()
     assert waiting.status == Status.SENT
+
+
+def test_without_e_mail_reminders_the_booking_record_still_goes_by_e_mail(alice, dana):
+    make_contact_preference(client=alice, email=False, sms=False)
+    appointment = book(
+        client=alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    send_due(at(2030, 1, 1, 12, 1))
+    send_due(at(2030, 1, 8, 10, 1))
+
+    states = {key: message.status for key, message in rows(appointment).items()}
+    assert states["confirmation:email"] == Status.SENT  # transactional: templates/emails/README
+    assert states["reminder-48h:email"] == Status.SKIPPED
+    assert [email.subject for email in mail.outbox] == [
+        "Your appointment on Thursday 10 January 2030, 10:00 AM MST"
+    ]
