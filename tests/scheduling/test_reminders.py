@@ -87,7 +87,8 @@ def test_booking_writes_a_confirmation_and_reminders_at_the_staff_set_offsets(te
         "confirmation:email": at(2030, 1, 1, 12),
         "reminder-48h:email": at(2030, 1, 8, 10),
         "reminder-24h:sms": at(2030, 1, 9, 10),
-        "intake-nudge:email": at(2030, 1, 7, 10),
+        "intake-nudge:email": at(2030, 1, 1, 13),  # soon after booking
+        "intake-nudge-24h:email": at(2030, 1, 9, 10),  # and a day before
     }
     assert rows(appointment)["reminder-24h:sms"].to == "+19705550101"
 
@@ -390,6 +391,7 @@ def test_cancelling_cancels_pending_reminders_and_sends_a_notice(texting_alice, 
         "reminder-48h:email": cancelled,
         "reminder-24h:sms": cancelled,
         "intake-nudge:email": cancelled,
+        "intake-nudge-24h:email": cancelled,
         "cancellation:email": (Status.SENT, ""),
     }
     assert [email.subject for email in mail.outbox] == [
@@ -466,13 +468,14 @@ def test_moving_an_appointment_replaces_its_reminders_and_says_so(texting_alice,
         "reminder-48h:email": Status.CANCELLED,
         "reminder-24h:sms": Status.CANCELLED,
         "intake-nudge:email": Status.CANCELLED,
+        "intake-nudge-24h:email": Status.CANCELLED,
     }
     new_due = {key: message.due_at for key, message in rows(new).items()}
     assert new_due == {
         "rescheduled:email": at(2030, 1, 2, 9),
         "reminder-48h:email": at(2030, 1, 13, 14),
         "reminder-24h:sms": at(2030, 1, 14, 14),
-        "intake-nudge:email": at(2030, 1, 12, 14),
+        "intake-nudge-24h:email": at(2030, 1, 14, 14),  # a move is no new booking
     }
     send_due(at(2030, 1, 2, 9, 1))
     [notice] = mail.outbox
@@ -578,3 +581,22 @@ def test_without_e_mail_reminders_the_booking_record_still_goes_by_e_mail(alice,
     assert [email.subject for email in mail.outbox] == [
         "Your appointment on Thursday 10 January 2030, 10:00 AM MST"
     ]
+
+
+def test_a_booking_two_days_ahead_still_gets_the_nudge_soon_and_a_day_before(alice, dana):
+    appointment = book(
+        client=alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 8, 11),
+    )
+    due = {k: m.due_at for k, m in rows(appointment).items() if k.startswith("intake-nudge")}
+    assert due == {
+        "intake-nudge:email": at(2030, 1, 8, 12),
+        "intake-nudge-24h:email": at(2030, 1, 9, 10),
+    }
+    send_due(at(2030, 1, 8, 12, 1))
+    send_due(at(2030, 1, 9, 10, 1))
+    assert [e.subject for e in mail.outbox].count(
+        "A few things to finish before Thursday 10 January 2030, 10:00 AM MST"
+    ) == 2
