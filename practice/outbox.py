@@ -32,6 +32,10 @@ DISPATCH_MAX_BATCHES = 40
 UNKNOWN_REASON = "the worker stopped while sending: it may or may not have gone out"
 # Named, not imported: practice/tasks.py imports this module (PracticeConfig.ready() loads it).
 SEND_TASK = "practice.tasks.send_message_task"
+# allauth's e-mails carry a code or a link made before they are written here: the rendered
+# e-mail waits in the row only until it is sent (or given up), then it is forgotten.
+ACCOUNT_EMAIL = "account_email"
+ONE_TIME_CONTENT = frozenset({ACCOUNT_EMAIL})
 
 
 def schedule_message(
@@ -299,5 +303,6 @@ def _finish(
         else reason[:200],
         provider_id=provider_id[:200],
         sent_at=timezone.now() if status == Status.SENT else None,
+        **({"context": {}} if message.template in ONE_TIME_CONTENT else {}),
     )
     return status == Status.SENT
