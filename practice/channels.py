@@ -16,6 +16,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -232,7 +233,12 @@ def _gsm_text(text: str, *, keep_letters: bool) -> str | None:
 def transmit(message: OutboundMessage, rendered: Rendered) -> str:
     """Hand a rendered message to its provider; return the provider's id for it."""
     if message.channel == OutboundMessage.Channel.SMS:
-        return import_string(settings.SMS_BACKEND)().send(to=message.to, body=rendered.text)
+        try:
+            backend = import_string(settings.SMS_BACKEND)()
+        except ImproperlyConfigured as error:
+            # Nothing was handed over: staff see why beside the message (check --deploy too).
+            raise DeliveryFailed(f"texts are not set up: {error}") from error
+        return backend.send(to=message.to, body=rendered.text)
     return send_email(message, rendered)
 
 

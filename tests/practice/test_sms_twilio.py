@@ -189,3 +189,15 @@ def test_an_unsubscribed_recipient_is_recorded_as_withdrawing_texts(twilio, nia)
     choice = ContactPreference.objects.in_force_for(nia)
     assert choice is not None and (choice.email, choice.sms) == (True, False)
     assert choice.get_source_display() == "Withdrawn by text reply"
+
+
+def test_texts_without_twilio_credentials_fail_with_the_reason_not_unknown(twilio, nia, settings):
+    settings.TWILIO_AUTH_TOKEN = ""
+    message = text_to(nia)
+
+    assert outbox.send_message(message.pk) is False
+
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert message.status_reason.startswith("texts are not set up: DJANGO_TWILIO_ACCOUNT_SID")
+    assert twilio.requests == []
