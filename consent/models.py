@@ -324,6 +324,9 @@ class ContactPreference(models.Model):
     class Source(models.TextChoices):
         SIGNED = "signed", "Signed the Consent to Contact"
         CHANGED = "changed", "Changed in the portal"
+        TEXT_STOP = "text-stop", "Withdrawn by text reply"
+        TEXT_START = "text-start", "Restored by text reply"
+        INTAKE = "intake", "Answered in the intake"
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_preferences"

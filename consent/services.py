@@ -3,8 +3,9 @@
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from consent import status
 from consent.models import ContactPreference, Decline, DocumentVersion, Signature
-from practice import channels, outbox
+from practice import channels, outbox, sms
 from practice.models import OutboundMessage, PracticeSettings, User
 
 
@@ -97,6 +98,31 @@ def change_contact_preference(*, client: User, email: bool, sms: bool) -> Contac
     return ContactPreference.objects.create(
         client=client, email=email, sms=sms, source=ContactPreference.Source.CHANGED
     )
+
+
+@sms.record_text_choice_with
+def record_text_reply(client: User, texts: bool) -> bool:
+    """STOP withdraws texts; START restores them only for a client who agreed to texts before.
+
+    True when the client's choice is now what they asked for. E-mail stays as it was.
+    """
+    with transaction.atomic():
+        # One reply at a time per client, so two STOPs write one record.
+        User.objects.select_for_update().filter(pk=client.pk).first()
+        current = ContactPreference.objects.in_force_for(client)
+        if current is not None and current.sms == texts:
+            return True
+        if texts and not ContactPreference.objects.filter(client=client, sms=True).exists():
+            return False
+        ContactPreference.objects.create(
+            client=client,
+            email="email" in status.allowed_channels(client),
+            sms=texts,
+            source=ContactPreference.Source.TEXT_START
+            if texts
+            else ContactPreference.Source.TEXT_STOP,
+        )
+    return True
 
 
 @channels.context_builder("consent_declined")

@@ -179,3 +179,14 @@ def allowed_channels(client) -> set[str]:
     """
     choice = ContactPreference.objects.in_force_for(client)
     return set(CHANNELS_BEFORE_ANY_CHOICE) if choice is None else choice.channels
+
+
+def record_intake_contact_answers(client, *, email: bool, sms: bool) -> None:
+    """The one thing other apps may write here: the intake's "may we e-mail / text you?".
+
+    The answers become the client's Consent to Contact choice, so one answer rules: whatever
+    the client said last, here, in the portal, on the signed document or by a text reply.
+    """
+    ContactPreference.objects.create(
+        client=client, email=email, sms=sms, source=ContactPreference.Source.INTAKE
+    )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from consent import status as consent_status
 from intake import status
 from intake.flow import Intake
 from intake.models import (
@@ -152,7 +153,15 @@ def submit_intake(*, submission: Submission) -> None:
         locked.save()
         if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
             flag_urgent(locked)
+        _record_contact_answers(locked.client, intake.answers)
     submission.refresh_from_db()
+
+
+def _record_contact_answers(client: User, answers: dict) -> None:
+    # "May we e-mail / text you?" is the Consent to Contact's question too: one answer rules.
+    by_email, by_text = answers.get("contact_by_email"), answers.get("contact_by_text")
+    if isinstance(by_email, bool) and isinstance(by_text, bool):
+        consent_status.record_intake_contact_answers(client, email=by_email, sms=by_text)
 
 
 def record_view(*, submission: Submission, by: User) -> None:

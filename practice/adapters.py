@@ -3,7 +3,9 @@ from allauth.usersessions.models import UserSession
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
+from django.utils.html import strip_tags
 
+from practice import services
 from practice.models import PracticeSettings, User
 
 
@@ -14,7 +16,24 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        super().send_mail(template_prefix, email, {"practice": PracticeSettings.load(), **context})
+        # Through the outbox like every other e-mail: a mail server that is down delays the
+        # code, never breaks the page, and a worker sends it once the server answers.
+        rendered = self.render_mail(
+            template_prefix, email, {"practice": PracticeSettings.load(), **context}
+        )
+        text, html = rendered.body, ""
+        if rendered.content_subtype == "html":
+            text, html = strip_tags(rendered.body), rendered.body
+        for content, mimetype in getattr(rendered, "alternatives", []):
+            if mimetype == "text/html":
+                html = str(content)
+        services.send_account_email(
+            to=email,
+            kind=template_prefix.rsplit("/", 1)[-1],
+            subject=rendered.subject,
+            text=text,
+            html=html,
+        )
 
     def logout(self, request: HttpRequest) -> None:
         # Logging out ends every session of the person, so a computer or phone left signed in

@@ -9,15 +9,15 @@ provider and says "not now, try again" only when the provider certainly did not 
 
 import smtplib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
@@ -38,6 +38,10 @@ class MessageUndefined(DeliveryFailed):
 
     A fault in the software, never the recipient's: sending it would send an empty message.
     """
+
+
+class RecipientOptedOut(DeliveryFailed):
+    """The provider will not text this number: its owner unsubscribed (replied STOP to it)."""
 
 
 class DeliverySkipped(Exception):
@@ -72,6 +76,32 @@ GSM_BASIC = (
 )
 GSM_EXTENSION = "^{}\\[~]|€"
 SMS_REPLACEMENTS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+# Latin letters that have no decomposition to a plain one.
+SMS_LETTERS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+        "ð": "d",
+        "ŀ": "l",
+        "Ŀ": "L",
+        "ĸ": "k",
+        "ŉ": "n",
+        "Ŋ": "N",
+        "ŋ": "n",
+    }
+)
+UCS2_SEGMENT = 70
+# Shorter wordings a text may have beside <name>.sms.txt, tried in this order.
+SMS_SHORTER_WORDINGS = ("short", "shorter", "shortest")
 
 
 def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
@@ -117,9 +147,12 @@ def _render_templates(
 ) -> Rendered:
     base = f"emails/{message.template}"
     if message.channel == OutboundMessage.Channel.SMS:
-        body = render_to_string(f"{base}.sms.txt", context)
-        stop = render_to_string("emails/_sms_stop.txt", context)
-        return Rendered(subject="", text=sms_text(body, stop=stop), html=None)
+        # An answer to the person's own text says itself what to reply.
+        is_reply = message.template.startswith("text_reply_")
+        stop = "" if is_reply else render_to_string("emails/_sms_stop.txt", context)
+        return Rendered(
+            subject="", text=sms_text(_sms_wordings(base, context), stop=stop), html=None
+        )
     return Rendered(
         subject=" ".join(render_to_string(f"{base}.subject.txt", context).split()),
         text=render_to_string(f"{base}.txt", context),
@@ -128,35 +161,89 @@ def _render_templates(
     )
 
 
-def sms_text(body: str, *, stop: str) -> str:
-    """One GSM-7 segment that ends with how to stop texts, or DeliveryFailed."""
-    text = f"{' '.join(body.split())} {' '.join(stop.split())}".translate(SMS_REPLACEMENTS)
-    text = "".join(_gsm_character(character) for character in text)
-    if sms_length(text) > SMS_SEGMENT:
-        raise DeliveryFailed(f"the text is {sms_length(text)} characters, more than one segment")
-    return text
+def _sms_wordings(base: str, context: dict) -> list[str]:
+    """The text's wordings, longest first: <name>.sms.txt, then any shorter ones that exist."""
+    wordings: list[str] = [render_to_string(f"{base}.sms.txt", context)]
+    for shorter in SMS_SHORTER_WORDINGS:
+        try:
+            wordings.append(render_to_string(f"{base}.{shorter}.sms.txt", context))
+        except TemplateDoesNotExist:
+            continue
+    return wordings
+
+
+def sms_text(wordings: Sequence[str], *, stop: str) -> str:
+    """The first wording that fits one text with how to stop texts; never nothing.
+
+    GSM-7 fits 160 characters; a letter with no GSM-7 form (a name in another script) makes
+    the whole text UCS-2, which fits 70. If no wording fits either way, the shortest is sent
+    in GSM-7 with what has no GSM-7 form left out. Emoji and symbols are always left out.
+    """
+    texts = [_join(wording, stop) for wording in wordings]
+    for text in texts:
+        gsm = _gsm_text(text, keep_letters=True)
+        if gsm is not None and sms_length(gsm) <= SMS_SEGMENT:
+            return gsm
+        if gsm is None and len(text.encode("utf-16-le")) // 2 <= UCS2_SEGMENT:
+            return text
+    last = _gsm_text(texts[-1], keep_letters=False)
+    assert last is not None  # without keep_letters every character has a form or is dropped
+    if sms_length(last) > SMS_SEGMENT:
+        raise DeliveryFailed(f"even the shortest text is {sms_length(last)} characters")
+    return last
 
 
 def sms_length(text: str) -> int:
     return sum(2 if character in GSM_EXTENSION else 1 for character in text)
 
 
-def _gsm_character(character: str) -> str:
+def _join(body: str, stop: str) -> str:
+    parts = (" ".join(body.split()), " ".join(stop.split()))
+    text = unicodedata.normalize("NFC", " ".join(part for part in parts if part))
+    # Emoji, symbols, their variation selectors and invisible joiners say nothing a text needs.
+    kept = "".join(c for c in text.translate(SMS_REPLACEMENTS) if _worth_sending(c))
+    return " ".join(kept.split())
+
+
+def _worth_sending(character: str) -> bool:
     if character in GSM_BASIC or character in GSM_EXTENSION:
-        return character
-    plain = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
-    return plain if plain and all(c in GSM_BASIC for c in plain) else "?"
+        return True
+    if "\ufe00" <= character <= "\ufe0f":
+        return False
+    return unicodedata.category(character)[0] in "LMNPZ"
+
+
+def _gsm_text(text: str, *, keep_letters: bool) -> str | None:
+    """The text in GSM-7: letters reduced (Łukasz -> Lukasz). None if keep_letters and a
+    letter has no GSM-7 form; otherwise such a letter is left out."""
+    out = []
+    for character in text:
+        if character in GSM_BASIC or character in GSM_EXTENSION:
+            out.append(character)
+            continue
+        plain = unicodedata.normalize("NFKD", character.translate(SMS_LETTERS))
+        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        if plain and all(c in GSM_BASIC for c in plain):
+            out.append(plain)
+        elif keep_letters and unicodedata.category(character)[0] in "LN":
+            return None
+    return " ".join("".join(out).split())
 
 
 def transmit(message: OutboundMessage, rendered: Rendered) -> str:
     """Hand a rendered message to its provider; return the provider's id for it."""
     if message.channel == OutboundMessage.Channel.SMS:
-        return import_string(settings.SMS_BACKEND)().send(to=message.to, body=rendered.text)
+        try:
+            backend = import_string(settings.SMS_BACKEND)()
+        except ImproperlyConfigured as error:
+            # Nothing was handed over: staff see why beside the message (check --deploy too).
+            raise DeliveryFailed(f"texts are not set up: {error}") from error
+        return backend.send(to=message.to, body=rendered.text)
     return send_email(message, rendered)
 
 
 def send_email(message: OutboundMessage, rendered: Rendered) -> str:
-    message_id = make_msgid(domain=str(DNS_NAME))
+    message_id = make_msgid(domain=settings.MESSAGE_ID_DOMAIN)
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

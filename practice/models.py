@@ -339,8 +339,11 @@ class OutboundMessage(models.Model):
         # A worker stopped between handing the message to the provider and recording the
         # outcome. It is never resent by itself: a person checks and decides.
         UNKNOWN = "unknown", "Unknown"
+        # What the text provider's delivery receipt said about a sent text.
+        DELIVERED = "delivered", "Delivered"
+        UNDELIVERED = "undelivered", "Not delivered"
 
-    RESENDABLE = (Status.FAILED, Status.UNKNOWN)
+    RESENDABLE = (Status.FAILED, Status.UNKNOWN, Status.UNDELIVERED)
 
     key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=8, choices=Channel, default=Channel.EMAIL)
@@ -394,3 +397,37 @@ class OutboundMessage(models.Model):
     @property
     def may_be_resent(self) -> bool:
         return self.status in self.RESENDABLE
+
+
+class InboundTextQuerySet(models.QuerySet["InboundText"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: only staff read the texts clients send us."""
+        return scoped(self, user)
+
+
+class InboundText(models.Model):
+    """A text someone sent to the practice's number, kept once per provider id."""
+
+    class Kind(models.TextChoices):
+        STOP = "stop", "Stop texts"
+        START = "start", "Start texts again"
+        HELP = "help", "Help"
+        OTHER = "other", "Other (for staff to read)"
+
+    provider_id = models.CharField(max_length=64, unique=True)
+    from_number = models.CharField(max_length=32)
+    sender = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="texts_sent_to_us"
+    )
+    body = models.TextField()
+    kind = models.CharField(max_length=8, choices=Kind)
+    outcome = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    objects = InboundTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.from_number}"

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from practice import channels
+from practice import channels, sms
 from practice.models import OutboundMessage, PracticeSettings, User
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,10 @@ DISPATCH_MAX_BATCHES = 40
 UNKNOWN_REASON = "the worker stopped while sending: it may or may not have gone out"
 # Named, not imported: practice/tasks.py imports this module (PracticeConfig.ready() loads it).
 SEND_TASK = "practice.tasks.send_message_task"
+# allauth's e-mails carry a code or a link made before they are written here: the rendered
+# e-mail waits in the row only until it is sent (or given up), then it is forgotten.
+ACCOUNT_EMAIL = "account_email"
+ONE_TIME_CONTENT = frozenset({ACCOUNT_EMAIL})
 
 
 def schedule_message(
@@ -145,6 +149,11 @@ def send_message(message_id: int) -> bool:
     except channels.TransientDeliveryError as error:
         _release_for_retry(message, reason=str(error))
         return False
+    except channels.RecipientOptedOut as opted_out:
+        # Their STOP reached the provider but not us: record it, so nothing more is tried.
+        if message.recipient is not None and message.recipient.is_client:
+            sms.record_text_choice(message.recipient, texts=False)
+        return _finish(message, status=Status.SKIPPED, reason=str(opted_out))
     except channels.DeliveryFailed as failed:
         return _finish(message, status=Status.FAILED, reason=str(failed))
     return _finish(message, status=Status.SENT, provider_id=provider_id)
@@ -294,5 +303,6 @@ def _finish(
         else reason[:200],
         provider_id=provider_id[:200],
         sent_at=timezone.now() if status == Status.SENT else None,
+        **({"context": {}} if message.template in ONE_TIME_CONTENT else {}),
     )
     return status == Status.SENT

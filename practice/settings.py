@@ -255,6 +255,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Poudre Valley Behavior Therapy <hello@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain in each e-mail's Message-ID: the practice's own (its sender address's unless
+# set), never the server's host name, which mail providers read as a sign of spam.
+MESSAGE_ID_DOMAIN = env.str(
+    "DJANGO_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+)
 
 # Celery
 # The demo's broker is kombu's filesystem transport so `make run` needs no server;
@@ -356,6 +361,17 @@ if not DEBUG:
     # Client data only ever travels over HTTPS, so the domain may as well be preloaded.
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
-# Text messages: a file per message under var/sms/ unless a provider is configured.
-SMS_BACKEND = env.str("DJANGO_SMS_BACKEND", default="practice.sms.FileBackend")
+# Text messages: Twilio in production, a file per message under var/sms/ for `make run`. A
+# file backend in production would show staff "Sent" for texts nobody received.
+SMS_BACKEND = env.str(
+    "DJANGO_SMS_BACKEND",
+    default="practice.sms.FileBackend" if DEBUG else "practice.sms.TwilioBackend",
+)
 SMS_FILE_PATH = env.path("DJANGO_SMS_FILE_PATH", default=VAR_DIR / "sms")
+# Twilio's Messages API: the account, its auth token (which also signs Twilio's webhooks) and
+# either a messaging service or a sending number. The API's address changes only in tests.
+TWILIO_ACCOUNT_SID = env.str("DJANGO_TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("DJANGO_TWILIO_AUTH_TOKEN", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("DJANGO_TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_FROM_NUMBER = env.str("DJANGO_TWILIO_FROM_NUMBER", default="")
+TWILIO_API_URL = env.str("DJANGO_TWILIO_API_URL", default="https://api.twilio.com").rstrip("/")

@@ -29,11 +29,15 @@ practice_patterns = [
     path("staff/invite/", views.invite, name="invite"),
     path("staff/messages/", views.message_list, name="message-list"),
     path("staff/messages/<int:pk>/resend/", views.message_resend, name="message-resend"),
+    path("texts/twilio/incoming/", views.text_incoming, name="text-incoming"),
+    path("texts/twilio/status/", views.text_status, name="text-status"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((practice_patterns, "practice"))),
     path("scheduling/", include("scheduling.urls")),
+    # A text's short link to a session (scheduling/links.py): every character counts there.
+    path("m/", include("scheduling.text_urls")),
     path("intake/", include("intake.urls")),
     path("consent/", include("consent.urls")),
     # Before allauth's own, which it replaces: staff may not remove their last passkey.

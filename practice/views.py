@@ -2,15 +2,16 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from practice import outbox, services
+from practice import outbox, replies, services, sms
 from practice.forms import InvitationForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
-from practice.models import OutboundMessage, Therapist, User
+from practice.models import InboundText, OutboundMessage, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
 
@@ -95,6 +96,7 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "statuses": OutboundMessage.Status.choices,
         "status": status,
         "unknown_count": visible.filter(status=OutboundMessage.Status.UNKNOWN).count(),
+        "inbound_texts": InboundText.objects.for_user(request.user).select_related("sender")[:50],
     }
     return render(request, "practice/message_list.html", context)
 
@@ -112,3 +114,36 @@ def message_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             f"{message.get_status_display().lower()} now.",
         )
     return redirect("practice:message-list")
+
+
+# Twilio's webhooks: no session and no CSRF token, so Twilio's signature is the only way in.
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@csrf_exempt
+@require_POST
+def text_incoming(request: HttpRequest) -> HttpResponse:
+    if not sms.twilio_request_is_signed(request):
+        return HttpResponseForbidden()
+    if not request.POST.get("MessageSid"):
+        return HttpResponseBadRequest()
+    replies.receive_text(
+        provider_id=request.POST.get("MessageSid", ""),
+        from_number=request.POST.get("From", ""),
+        body=request.POST.get("Body", ""),
+    )
+    # Any answer goes through the outbox like every other text, never in this response.
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def text_status(request: HttpRequest) -> HttpResponse:
+    if not sms.twilio_request_is_signed(request):
+        return HttpResponseForbidden()
+    replies.record_delivery_receipt(
+        provider_id=request.POST.get("MessageSid", ""),
+        status=request.POST.get("MessageStatus", ""),
+        error_code=request.POST.get("ErrorCode", ""),
+    )
+    return HttpResponse(status=204)

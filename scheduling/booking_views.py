@@ -19,7 +19,7 @@ from practice import dates
 from practice.models import PracticeSettings, Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required
 from practice.scoping import get_for_user
-from scheduling import services
+from scheduling import links, services
 from scheduling.availability import bookable_session_types, booking_rules_for, week_of_slots
 from scheduling.forms import (
     DEFAULT_ZONE,
@@ -281,6 +281,14 @@ def _signed_appointment(request: HttpRequest, token: str) -> Appointment:
     if request.user.is_authenticated and request.user.pk != appointment.client_id:
         raise Http404
     return appointment
+
+
+@require_GET
+def text_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A text's short link: on to the signed page for the session (the long link is for e-mail)."""
+    appointment_id = links.appointment_id_from_text_token(token)
+    appointment = get_object_or_404(Appointment.objects.filter(pk=appointment_id or 0))
+    return redirect(links.manage_url(appointment))
 
 
 @require_GET

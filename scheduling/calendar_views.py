@@ -195,7 +195,9 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.for_token(token)
     if feed is None:
         raise Http404
-    response = HttpResponse(feed_calendar(feed.therapist), content_type="text/calendar")
+    response = HttpResponse(
+        feed_calendar(feed.therapist), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)

@@ -4,18 +4,23 @@ The URL carries the appointment id and a signature, nothing else: no name, no e-
 session type. Links expire, and they are made at send time so none sits in the outbox table.
 """
 
+import base64
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 if TYPE_CHECKING:
     from scheduling.models import Appointment
 
 SALT = "scheduling.manage-appointment"
 MAX_AGE = timedelta(days=30)
+TEXT_SALT = "scheduling.text-link"
+# 60 bits of signature: a text has no room for a full one, and guessing this is not practical.
+TEXT_MAC_LENGTH = 10
 
 
 def manage_token(appointment: "Appointment") -> str:
@@ -35,3 +40,37 @@ def manage_url(appointment: "Appointment") -> str:
     """An absolute link to the page where the client can cancel or move this session."""
     path = reverse("scheduling:manage", kwargs={"token": manage_token(appointment)})
     return f"{settings.SITE_URL}{path}"
+
+
+def text_token(appointment: "Appointment") -> str:
+    """A short token for a text: the appointment id in base 36 and a truncated signature."""
+    value = _base36(appointment.pk)
+    return f"{value}{_short_mac(value)}"
+
+
+def appointment_id_from_text_token(token: str) -> int | None:
+    """The appointment id a text's token was made for, or None if it is forged."""
+    value, mac = token[:-TEXT_MAC_LENGTH], token[-TEXT_MAC_LENGTH:]
+    if not value or not value.isalnum() or not constant_time_compare(mac, _short_mac(value)):
+        return None
+    return int(value, 36)
+
+
+def text_url(appointment: "Appointment") -> str:
+    """A link short enough for a text that opens the page to cancel or move this session."""
+    return f"{settings.SITE_URL}{reverse('text-link', kwargs={'token': text_token(appointment)})}"
+
+
+def _short_mac(value: str) -> str:
+    digest = salted_hmac(TEXT_SALT, value, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:TEXT_MAC_LENGTH]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, remainder = divmod(number, 36)
+        out = digits[remainder] + out
+        if not number:
+            return out

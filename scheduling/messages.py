@@ -20,14 +20,19 @@ from consent import status as consent_status
 from intake import status as intake_status
 from practice import channels
 from practice.models import OutboundMessage, PracticeSettings, User
-from scheduling.ics import appointment_ics
-from scheduling.links import manage_url
+from scheduling.ics import calendar_attachment
+from scheduling.links import manage_url, text_url
 from scheduling.models import Appointment
 from scheduling.wording import describe
 
 # A reminder held back by the night goes out when sending hours open if the session is at
 # least this far off then; otherwise it is skipped (the client is about to come anyway).
 LATEST_MORNING_REMINDER = timedelta(hours=1)
+# E-mails that record something the client did or that was done to their booking: they go
+# even when the client's Consent to Contact turns reminders off (templates/emails/README.md).
+TRANSACTIONAL = frozenset(
+    {"appointment_confirmation", "appointment_cancelled", "appointment_rescheduled"}
+)
 
 
 @channels.context_builder("appointment_confirmation")
@@ -35,7 +40,7 @@ def confirmation_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     return {
         **appointment_facts(appointment, client_of(appointment)),
-        "attachments": [("appointment.ics", appointment_ics(appointment), "text/calendar")],
+        "attachments": [calendar_attachment(appointment)],
     }
 
 
@@ -70,9 +75,7 @@ def cancellation_context(message: OutboundMessage) -> dict:
     _require_channel(message, client_of(appointment))
     return {
         **appointment_facts(appointment, client_of(appointment)),
-        "attachments": [
-            ("cancelled.ics", appointment_ics(appointment, cancelled=True), "text/calendar")
-        ],
+        "attachments": [calendar_attachment(appointment, cancelled=True)],
     }
 
 
@@ -80,12 +83,12 @@ def cancellation_context(message: OutboundMessage) -> dict:
 def reschedule_context(message: OutboundMessage) -> dict:
     appointment = _upcoming_appointment(message)
     old = Appointment.objects.filter(pk=message.context.get("from_appointment_id")).first()
-    attachments = [("appointment.ics", appointment_ics(appointment), "text/calendar")]
     facts = appointment_facts(appointment, client_of(appointment))
     if old is not None:
         facts["previous_starts_at"] = old.starts_at
-        attachments.append(("cancelled.ics", appointment_ics(old, cancelled=True), "text/calendar"))
-    return {**facts, "attachments": attachments}
+    # One file: the moved session keeps the first booking's UID with a higher SEQUENCE, so
+    # the calendar moves the event it has (a CANCEL for the old time would remove it).
+    return {**facts, "attachments": [calendar_attachment(appointment)]}
 
 
 def _appointment(message: OutboundMessage) -> Appointment:
@@ -136,6 +139,9 @@ def _require_sending_hours(appointment: Appointment) -> None:
 
 def _require_channel(message: OutboundMessage, client: User) -> None:
     # Consent to Contact is read at send time: withdrawing it stops the very next message.
+    # The record of what the client just did goes by e-mail even so (templates/emails/README).
+    if message.channel == OutboundMessage.Channel.EMAIL and message.template in TRANSACTIONAL:
+        return
     if message.channel not in consent_status.allowed_channels(client):
         raise channels.DeliverySkipped(
             f"the client's consent does not allow {message.get_channel_display().lower()}s"
@@ -158,5 +164,7 @@ def appointment_facts(appointment: Appointment, client: User) -> dict:
         "address": practice.address,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
         "manage_url": manage_url(appointment),
+        # Short enough for a text: the same page as manage_url, by a short signed path.
+        "text_url": text_url(appointment),
         "cancellation_window": describe(practice.cancellation_window),
     }

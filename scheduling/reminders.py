@@ -16,7 +16,11 @@ from practice.clock import local_instant
 from practice.models import OutboundMessage, PracticeSettings, User
 from scheduling.models import Appointment
 
-INTAKE_NUDGE_OFFSET = timedelta(hours=72)
+# A first session's intake and consent nudge: soon after booking (a booking made two days
+# ahead has no time for a nudge three days before), then once more a day before. Each one is
+# skipped at send time once the forms are done.
+INTAKE_NUDGE_AFTER_BOOKING = timedelta(hours=1)
+INTAKE_NUDGE_OFFSET = timedelta(hours=24)
 # A reminder moved out of the night goes out this long before sending hours end, so a retry
 # after a brief provider hiccup still lands inside them.
 SENDING_HOURS_MARGIN = timedelta(minutes=15)
@@ -117,12 +121,23 @@ def _schedule_reminders(appointment: Appointment, client: User) -> None:
                 due_at=due_at,
             )
     if is_first_session(appointment):
-        due_at = reminder_due_at(
+        day_before = reminder_due_at(
             appointment.starts_at, INTAKE_NUDGE_OFFSET, zone=client.zone, practice=practice
         )
-        if due_at > now:
+        soon = now + INTAKE_NUDGE_AFTER_BOOKING
+        # Sending hours are applied when it falls due: one written at night waits for morning.
+        # A move is no new booking: the client heard about the forms when they booked.
+        if soon < day_before and appointment.rescheduled_from_id is None:
             _schedule_to_client(
-                appointment, client, key="intake-nudge", template="intake_nudge", due_at=due_at
+                appointment, client, key="intake-nudge", template="intake_nudge", due_at=soon
+            )
+        if day_before > now:
+            _schedule_to_client(
+                appointment,
+                client,
+                key=f"intake-nudge-{_duration_label(INTAKE_NUDGE_OFFSET)}",
+                template="intake_nudge",
+                due_at=day_before,
             )
 
 

@@ -31,6 +31,8 @@ def _fast_and_local(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.REQUIRE_MFA = False  # tests/practice/test_people.py turns it on
+    # Production's default is Twilio; tests read texts from files unless they start a provider.
+    settings.SMS_BACKEND = "practice.sms.FileBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     settings.STORAGES = {
         **settings.STORAGES,

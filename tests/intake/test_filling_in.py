@@ -309,3 +309,21 @@ def test_wrong_methods_are_refused(client, alice, method, path):
     make_intake(client=alice)
     client.force_login(alice)
     assert getattr(client, method)(path).status_code == 405
+
+
+def test_the_intakes_contact_answers_become_the_consent_to_contact_choice(client, alice, dana):
+    from consent.models import ContactPreference
+    from consent.status import allowed_channels
+    from tests.factories import make_contact_preference
+
+    make_contact_preference(client=alice, email=True, sms=False)  # signed earlier
+    make_intake(
+        client=alice, answers={**INTAKE_ANSWERS, "contact_by_email": False, "contact_by_text": True}
+    )
+    client.force_login(alice)
+
+    assert client.post(CHECK).url == "/intake/sent/"
+
+    choice = ContactPreference.objects.in_force_for(alice)
+    assert choice is not None and choice.get_source_display() == "Answered in the intake"
+    assert allowed_channels(alice) == {"sms"}  # what she said last rules

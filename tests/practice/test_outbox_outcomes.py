@@ -245,3 +245,15 @@ def test_staff_alerts_go_to_each_active_member_of_staff_or_else_the_practice():
         "one@example.org",
         "two@example.org",
     }
+
+
+def test_an_e_mails_message_id_names_the_practices_domain_not_the_server(settings, nia):
+    settings.MESSAGE_ID_DOMAIN = "poudrevalleytherapy.org"
+    message = invitation(nia)
+
+    assert outbox.send_message(message.pk) is True
+
+    [email] = mail.outbox
+    assert email.extra_headers["Message-ID"].endswith("@poudrevalleytherapy.org>")
+    message.refresh_from_db()
+    assert message.provider_id == email.extra_headers["Message-ID"]

@@ -120,4 +120,7 @@ def test_the_dashboard_counts_messages_that_need_a_person(client, sam, dana):
             key=f"k{number}", template="invitation", to=dana.email, status=status
         )
     client.force_login(sam)
-    assert "2 need a person: failed, or unknown whether sent" in client.get("/staff/").text
+    assert (
+        "2 need a person: failed, not delivered, or unknown whether sent"
+        in client.get("/staff/").text
+    )

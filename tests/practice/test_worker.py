@@ -140,6 +140,7 @@ class Workers:
             "DJANGO_EMAIL_HOST": "127.0.0.1",
             "DJANGO_EMAIL_PORT": str(self.sink_port),
             "DJANGO_EMAIL_USE_TLS": "false",
+            "DJANGO_SMS_BACKEND": "practice.sms.FileBackend",
             "DJANGO_SMS_FILE_PATH": str(self.tmp_path / "sms"),
             "DJANGO_OUTBOX_DISPATCH_INTERVAL": "1",
             "DJANGO_OUTBOX_RETRY_BACKOFF": "1",
@@ -363,6 +364,48 @@ def test_a_cancelled_or_moved_appointments_reminder_is_never_delivered(
     delivered = {key for key in sink.delivered_keys() if ":reminder-" in key}
     assert delivered == {watched[0].key}
     assert sink.delivered_keys()[f"appointment:{cancelled.pk}:cancellation:email"] == 1
+
+
+def test_a_stop_between_scheduling_and_sending_skips_the_text_with_its_reason(
+    workers, sink, alice, dana, client, settings, tmp_path
+):
+    from practice.sms import twilio_signature
+    from tests.factories import make_contact_preference
+
+    alice.mobile_phone = "+19705550142"
+    alice.save()
+    make_contact_preference(client=alice, email=True, sms=True)
+    workers.start()
+    appointment = book(alice, dana.therapist, days_ahead=5)
+    text = OutboundMessage.objects.get(key=f"appointment:{appointment.pk}:reminder-24h:sms")
+    assert text.status == Status.SCHEDULED
+
+    # Alice texts STOP through Twilio's signed webhook while the reminder waits.
+    settings.TWILIO_AUTH_TOKEN = "worker-test-token"  # noqa: S105
+    stop = {"MessageSid": "SMworker0001", "From": "+19705550142", "Body": "Stop"}
+    url = f"{settings.SITE_URL}/texts/twilio/incoming/"
+    signature = twilio_signature(url, stop.items(), settings.TWILIO_AUTH_TOKEN)
+    response = client.post(
+        "/texts/twilio/incoming/", stop, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code == 200
+
+    make_due(text)
+    wait_until(
+        lambda: statuses(text) == [Status.SKIPPED],
+        timeout=30,
+        what="the reminder text to be skipped",
+    )
+    text.refresh_from_db()
+    assert text.status_reason == "the client's consent does not allow text messages"
+    # The only text the workers wrote is the STOP confirmation, once.
+    wait_until(
+        lambda: OutboundMessage.objects.get(key="text-reply:SMworker0001").status == Status.SENT,
+        timeout=30,
+        what="the STOP confirmation to be sent",
+    )
+    written = [path.read_text() for path in (tmp_path / "sms").glob("*.txt")]
+    assert len(written) == 1 and "no more texts from us" in written[0]
 
 
 def test_a_transient_smtp_failure_is_retried_and_then_succeeds(workers, sink, alice, dana):

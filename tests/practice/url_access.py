@@ -35,6 +35,9 @@ URL_ACCESS = {
         "sam": "405",
         "kwargs": lambda w: {"pk": make_message(to=w.alice.email, recipient=w.alice).pk},
     },
+    # Twilio's webhooks take only signed POSTs (tests/practice/test_text_replies.py).
+    "practice:text-incoming": {persona: "405" for persona in PUBLIC},
+    "practice:text-status": {persona: "405" for persona in PUBLIC},
     "account_login": ENTRANCE,
     "account_signup": ENTRANCE,
     "account_logout": {**SIGNED_IN, "anonymous": "302"},

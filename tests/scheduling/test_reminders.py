@@ -12,6 +12,7 @@ from practice import outbox
 from practice.models import OutboundMessage, PracticeSettings
 from scheduling import agenda as agendas
 from scheduling import reminders
+from scheduling.links import text_token
 from scheduling.models import Appointment
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -86,7 +87,8 @@ def test_booking_writes_a_confirmation_and_reminders_at_the_staff_set_offsets(te
         "confirmation:email": at(2030, 1, 1, 12),
         "reminder-48h:email": at(2030, 1, 8, 10),
         "reminder-24h:sms": at(2030, 1, 9, 10),
-        "intake-nudge:email": at(2030, 1, 7, 10),
+        "intake-nudge:email": at(2030, 1, 1, 13),  # soon after booking
+        "intake-nudge-24h:email": at(2030, 1, 9, 10),  # and a day before
     }
     assert rows(appointment)["reminder-24h:sms"].to == "+19705550101"
 
@@ -124,7 +126,10 @@ def test_the_confirmation_says_when_in_the_clients_zone_and_brings_a_calendar_fi
     assert "We will meet at our office" in email.body
     assert "http://127.0.0.1:8000/portal/" in email.body
     [(filename, content, mimetype)] = email.attachments
-    assert (filename, mimetype) == ("appointment.ics", "text/calendar")
+    assert (filename, mimetype) == (
+        "appointment.ics",
+        "text/calendar; method=REQUEST; charset=utf-8",
+    )
     [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert event.decoded("dtstart") == appointment.starts_at
     assert event.decoded("dtend") == appointment.ends_at
@@ -186,11 +191,31 @@ def test_a_text_fits_one_segment_and_says_how_to_stop(texting_alice, dana, setti
     )
     send_due(at(2030, 1, 9, 10, 1))
     [text] = texts(settings)
+    appointment = Appointment.objects.get()
     assert text == (
         "Poudre Valley Behavior Therapy: Thursday 10 January, 9:00 AM PST with Dana, telehealth. "
-        "http://127.0.0.1:8000/portal/ Reply STOP to end texts."
+        f"http://127.0.0.1:8000/m/{text_token(appointment)} Reply STOP to end texts."
     )
     assert len(text) <= 160
+
+
+def test_the_texts_short_link_opens_the_sessions_signed_page(texting_alice, dana, client):
+    appointment = book(
+        client=texting_alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    token = text_token(appointment)
+
+    with time_machine.travel(at(2030, 1, 9, 10)):
+        response = client.get(f"/m/{token}", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("http://127.0.0.1:8000/scheduling/manage/")
+    forged = token[:-1] + ("a" if token[-1] != "a" else "b")
+    assert client.get(f"/m/{forged}").status_code == 404
+    assert client.get("/m/zz").status_code == 404
+    assert client.post(f"/m/{token}").status_code == 405
 
 
 def test_the_longest_date_and_name_still_fit_one_text(texting_alice, settings):
@@ -366,6 +391,7 @@ def test_cancelling_cancels_pending_reminders_and_sends_a_notice(texting_alice, 
         "reminder-48h:email": cancelled,
         "reminder-24h:sms": cancelled,
         "intake-nudge:email": cancelled,
+        "intake-nudge-24h:email": cancelled,
         "cancellation:email": (Status.SENT, ""),
     }
     assert [email.subject for email in mail.outbox] == [
@@ -442,22 +468,21 @@ def test_moving_an_appointment_replaces_its_reminders_and_says_so(texting_alice,
         "reminder-48h:email": Status.CANCELLED,
         "reminder-24h:sms": Status.CANCELLED,
         "intake-nudge:email": Status.CANCELLED,
+        "intake-nudge-24h:email": Status.CANCELLED,
     }
     new_due = {key: message.due_at for key, message in rows(new).items()}
     assert new_due == {
         "rescheduled:email": at(2030, 1, 2, 9),
         "reminder-48h:email": at(2030, 1, 13, 14),
         "reminder-24h:sms": at(2030, 1, 14, 14),
-        "intake-nudge:email": at(2030, 1, 12, 14),
+        "intake-nudge-24h:email": at(2030, 1, 14, 14),  # a move is no new booking
     }
     send_due(at(2030, 1, 2, 9, 1))
     [notice] = mail.outbox
     assert notice.subject == "Your appointment has moved to Tuesday 15 January 2030, 2:00 PM MST"
     assert "from Thursday 10 January 2030, 10:00 AM MST to Tuesday 15 January" in notice.body
-    assert [name for name, _content, _type in notice.attachments] == [
-        "appointment.ics",
-        "cancelled.ics",
-    ]
+    # One file: the moved event keeps its UID with a higher SEQUENCE (test_calendar_files.py).
+    assert [name for name, _content, _type in notice.attachments] == ["appointment.ics"]
     assert rows(old)["reminder-24h:sms"].status_reason == f"appointment moved to #{new.pk}"
 
 
@@ -537,3 +562,41 @@ def test_a_reminder_that_falls_due_late_at_night_waits_for_the_morning(texting_a
     send_due(at(2030, 1, 10, 8, 1))
     waiting.refresh_from_db()
     assert waiting.status == Status.SENT
+
+
+def test_without_e_mail_reminders_the_booking_record_still_goes_by_e_mail(alice, dana):
+    make_contact_preference(client=alice, email=False, sms=False)
+    appointment = book(
+        client=alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 1, 12),
+    )
+    send_due(at(2030, 1, 1, 12, 1))
+    send_due(at(2030, 1, 8, 10, 1))
+
+    states = {key: message.status for key, message in rows(appointment).items()}
+    assert states["confirmation:email"] == Status.SENT  # transactional: templates/emails/README
+    assert states["reminder-48h:email"] == Status.SKIPPED
+    assert [email.subject for email in mail.outbox] == [
+        "Your appointment on Thursday 10 January 2030, 10:00 AM MST"
+    ]
+
+
+def test_a_booking_two_days_ahead_still_gets_the_nudge_soon_and_a_day_before(alice, dana):
+    appointment = book(
+        client=alice,
+        therapist=dana.therapist,
+        starts_at=at(2030, 1, 10, 10),
+        booked_at=at(2030, 1, 8, 11),
+    )
+    due = {k: m.due_at for k, m in rows(appointment).items() if k.startswith("intake-nudge")}
+    assert due == {
+        "intake-nudge:email": at(2030, 1, 8, 12),
+        "intake-nudge-24h:email": at(2030, 1, 9, 10),
+    }
+    send_due(at(2030, 1, 8, 12, 1))
+    send_due(at(2030, 1, 9, 10, 1))
+    assert [e.subject for e in mail.outbox].count(
+        "A few things to finish before Thursday 10 January 2030, 10:00 AM MST"
+    ) == 2

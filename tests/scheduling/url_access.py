@@ -40,6 +40,12 @@ def signed_token(w):
     return {"token": manage_token(alices_appointment(w))}
 
 
+def text_token(w):
+    from scheduling.links import text_token
+
+    return {"token": text_token(alices_appointment(w))}
+
+
 def danas_time_off(w):
     from scheduling.models import TimeOff
 
@@ -75,6 +81,8 @@ URL_ACCESS = {
         "kwargs": lambda w: {"pk": alices_appointment(w).pk},
     },
     "scheduling:manage": {**SIGNED_LINK, "kwargs": signed_token},
+    # A text's short link sends everyone on to the signed page, which decides (as above).
+    "text-link": {**{persona: "302" for persona in PUBLIC}, "kwargs": text_token},
     "scheduling:manage-cancel": {**SIGNED_LINK, "kwargs": signed_token},
     "scheduling:manage-reschedule": {**SIGNED_LINK, "kwargs": signed_token},
     "scheduling:availability": THERAPISTS,
