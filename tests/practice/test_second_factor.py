@@ -143,9 +143,12 @@ def test_staff_cannot_remove_their_last_authenticator(client, sam, mailoutbox):
     assert Authenticator.objects.filter(user=sam, type="totp").exists()
 
 
-def test_a_client_may_remove_their_second_factor_and_is_told_by_e_mail(client, alice, mailoutbox):
+def test_a_client_may_remove_their_second_factor_and_is_told_by_e_mail(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
     sign_in_with_a_second_factor(client, alice)
-    response = client.post("/accounts/2fa/totp/deactivate/")
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=alice, type="totp").exists()
     assert [m.to for m in mailoutbox] == [[alice.email]]
@@ -184,14 +187,17 @@ def test_changing_the_password_always_asks_for_the_current_one(client, alice):
     assert response.status_code == 200 and alice.check_password(PASSWORD)
 
 
-def test_a_password_change_sends_a_notice_without_health_information(client, alice, mailoutbox):
+def test_a_password_change_sends_a_notice_without_health_information(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
     client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
     change = {
         "oldpassword": PASSWORD,
         "password1": "a-new-calm-pass-77",
         "password2": "a-new-calm-pass-77",
     }
-    client.post("/accounts/password/change/", change)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post("/accounts/password/change/", change)
     (notice,) = mailoutbox
     assert notice.to == [alice.email] and "password" in notice.subject.lower()
     text = (notice.subject + notice.body).lower()
