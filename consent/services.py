@@ -48,6 +48,7 @@ def record_consent(
         client=client,
         version=current,
         digest=current.digest,
+        terms=current.terms,
         typed_name=typed_name,
         guardian_name=guardian_name,
         guardian_relationship=guardian_relationship,

@@ -1,5 +1,7 @@
 """The demo practice that `make run` shows. Idempotent: running it again changes nothing."""
 
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 
 from practice.models import PracticeSettings, Therapist, User
@@ -85,6 +87,16 @@ def ensure_user(*, email: str, role: str, **fields) -> User:
     return user
 
 
+DEMO_BILLING = """\
+We are in network with several Colorado insurance plans. Before your first session, please
+check with your plan what it pays for outpatient mental health care; we bill the plan for you,
+and you pay any copay or deductible at the session.
+
+If you pay for yourself, you pay the fee of each session after it, by card, and we give you a
+receipt (a "superbill") to send to your plan if you wish.
+"""
+
+
 def seed() -> list[tuple[str, str]]:
     """Create the demo practice; return the demo logins as (role, e-mail) pairs."""
     practice = PracticeSettings.load()
@@ -92,6 +104,8 @@ def seed() -> list[tuple[str, str]]:
         practice.address = "1200 Remington Street, Suite 2\nFort Collins, CO 80524"
         practice.phone = "(970) 555-0142"
         practice.email = "hello@example.org"
+        practice.late_cancellation_fee = Decimal("75")
+        practice.billing_information = DEMO_BILLING
         practice.save()
     logins = [("Staff", ensure_user(role=User.Role.STAFF, **STAFF).email)]
     for profile in THERAPISTS:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice.clock import local_instant
+from practice.dates import describe_duration
+from practice.money import dollars
 from practice.scoping import scoped
 
 # Apps whose models staff manage in the admin without per-model permissions.
@@ -191,6 +193,18 @@ class PracticeSettings(models.Model):
         default=timedelta(hours=24),
         help_text="Cancelling closer to the session than this counts as a late cancellation.",
     )
+    late_cancellation_fee = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text="In dollars. Shown in the cancellation policy, the consent documents and the "
+        "Fees and billing page.",
+    )
+    billing_information = models.TextField(
+        blank=True,
+        default="",
+        help_text="How insurance and self-pay work, for the Fees and billing page (Markdown).",
+    )
     email_reminder_offset = models.DurationField(
         default=timedelta(hours=48),
         help_text="How long before a session the e-mail reminder goes out (e.g. 2 days).",
@@ -267,6 +281,17 @@ class PracticeSettings(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def policy_terms(self) -> dict[str, str]:
+        """The numbers policy texts and consent documents quote, as people read them.
+
+        Documents name these as `{cancellation_window}` and `{late_cancellation_fee}`, so a
+        change here changes every text that quotes it, never a hard-coded "24 hours".
+        """
+        return {
+            "cancellation_window": describe_duration(self.cancellation_window),
+            "late_cancellation_fee": dollars(self.late_cancellation_fee),
+        }
 
 
 class OutboundMessageQuerySet(models.QuerySet["OutboundMessage"]):

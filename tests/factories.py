@@ -156,6 +156,7 @@ def make_signature(
         client=client,
         version=version,
         digest=version.digest,
+        terms=version.terms,
         typed_name=typed_name or client.get_full_name(),
         guardian_name=guardian_name,
         guardian_relationship=guardian_relationship,
