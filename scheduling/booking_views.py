@@ -28,13 +28,22 @@ from scheduling.forms import (
     HoldForm,
     SlotChoiceForm,
 )
-from scheduling.models import Appointment
+from scheduling.models import Appointment, SessionType
 from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
 # What the visitor last held, so a hold that ends and is cleared can still be explained.
 HOLD_CHOICE = "booking_hold"
+
+
+# Fees, before anyone books ---------------------------------------------------------------------
+
+
+@require_GET
+def fees(request: HttpRequest) -> HttpResponse:
+    session_types = SessionType.objects.offered().order_by("fee", "name")
+    return render(request, "scheduling/fees.html", {"session_types": session_types})
 
 
 # Choosing and holding a time ------------------------------------------------------------------

@@ -23,8 +23,8 @@ CHOOSE_LISTED_TIME = "Please choose one of the times shown."
 class SessionTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: SessionType) -> str:
         minutes = int(obj.duration.total_seconds() // 60)
-        fee = "free" if not obj.fee else f"${obj.fee:,.0f}"
-        return f"{obj.name} · {minutes} minutes · {obj.get_modality_display().lower()} · {fee}"
+        modality = obj.get_modality_display().lower()
+        return f"{obj.name} · {minutes} minutes · {modality} · {obj.fee_label}"
 
 
 ZONE_NAMES = frozenset(name for name, _label in TIME_ZONE_CHOICES)

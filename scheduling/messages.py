@@ -159,4 +159,6 @@ def appointment_facts(appointment: Appointment, client: User) -> dict:
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",
         "manage_url": manage_url(appointment),
         "cancellation_window": describe(practice.cancellation_window),
+        # E-mails only: a text never says what a session costs (texts are read on lock screens).
+        "fee": appointment.session_type.fee_label,
     }

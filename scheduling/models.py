@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from practice.money import dollars
 from practice.scoping import scoped
 from scheduling.db import TsTzRange
 from scheduling.links import appointment_id_from
@@ -16,6 +17,12 @@ from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 if TYPE_CHECKING:
     from practice.models import Therapist, User
+
+
+class SessionTypeQuerySet(models.QuerySet["SessionType"]):
+    def offered(self) -> Self:
+        """Kinds of session some active therapist offers (what the fees page lists)."""
+        return self.filter(therapists__user__is_active=True).distinct()
 
 
 class SessionType(models.Model):
@@ -34,6 +41,8 @@ class SessionType(models.Model):
     fee = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     therapists = models.ManyToManyField("practice.Therapist", related_name="session_types")
 
+    objects = SessionTypeQuerySet.as_manager()
+
     class Meta:
         ordering = ["duration", "name"]
         constraints = [
@@ -48,6 +57,15 @@ class SessionType(models.Model):
     @property
     def is_telehealth(self) -> bool:
         return self.modality == self.Modality.TELEHEALTH
+
+    @property
+    def duration_minutes(self) -> int:
+        return int(self.duration.total_seconds() // 60)
+
+    @property
+    def fee_label(self) -> str:
+        """The fee as every page, e-mail and calendar file shows it: "$150.00" or "no fee"."""
+        return dollars(self.fee) if self.fee else "no fee"
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):

@@ -49,6 +49,7 @@ urlpatterns = [
         name="staff-waive-late-change",
     ),
     # Booking and the client's own sessions.
+    path("fees/", booking_views.fees, name="fees"),
     path("book/<slug:slug>/", booking_views.book, name="book"),
     path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),
     path("holds/<int:pk>/", booking_views.hold, name="hold"),

@@ -61,6 +61,7 @@ def danas_day(w):
 
 URL_ACCESS = {
     "scheduling:calendar": THERAPISTS,
+    "scheduling:fees": PUBLIC,
     "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold-create": {**POST_ONLY, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
