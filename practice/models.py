@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from practice.clock import local_instant
 from practice.dates import describe_duration
+from practice.locations import US_STATES, location_name, state_codes
 from practice.money import dollars
 from practice.scoping import scoped
 
@@ -23,6 +24,12 @@ PRACTICE_APP_LABELS = frozenset({"practice", "scheduling", "intake", "consent"})
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a time zone we know. Try “America/Denver”.")
+
+
+def validate_state_codes(value: str) -> None:
+    unknown = [code for code in state_codes(value) if code not in US_STATES]
+    if unknown or not state_codes(value):
+        raise ValidationError("Use two-letter state codes separated by commas, e.g. “CO, WY”.")
 
 
 TIME_ZONE_CHOICES = sorted(
@@ -136,6 +143,19 @@ class Therapist(models.Model):
         max_length=64, default="America/Denver", validators=[validate_time_zone]
     )
     accepting_new_clients = models.BooleanField(default=True)
+    licensed_states = models.CharField(
+        max_length=200,
+        default="CO",
+        validators=[validate_state_codes],
+        help_text="Two-letter codes of the states the therapist is licensed in, e.g. “CO, WY”. "
+        "Clients may book video sessions only from these states.",
+    )
+    video_room_url = models.URLField(
+        "video room address",
+        blank=True,
+        help_text="The therapist's fixed room on the practice's video service (covered by a "
+        "BAA). Clients never see it in e-mails: they join from their portal.",
+    )
 
     objects = TherapistQuerySet.as_manager()
 
@@ -171,6 +191,16 @@ class Therapist(models.Model):
     @property
     def language_list(self) -> list[str]:
         return self._split(self.languages)
+
+    def sees_by_video_in(self, location: str) -> bool:
+        """Whether this therapist may see a client who is in `location` during a video session."""
+        return location in state_codes(self.licensed_states)
+
+    @property
+    def licensed_state_names(self) -> str:
+        """“Colorado” or “Colorado and Wyoming”: where this therapist may see clients by video."""
+        names = [location_name(code) for code in state_codes(self.licensed_states)]
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 class PracticeSettings(models.Model):

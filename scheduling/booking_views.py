@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import dates
+from practice.locations import LOCATION_CHOICES
 from practice.models import PracticeSettings, Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required
 from practice.scoping import get_for_user
@@ -62,7 +63,7 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)
     horizon = booking_rules_for(therapist).horizon
-    form = HoldForm(request.POST, session_types=session_types, horizon=horizon)
+    form = HoldForm(request.POST, session_types=session_types, horizon=horizon, therapist=therapist)
     options = BookingOptionsForm(request.POST, session_types=session_types)
     if not form.is_valid():
         return _render_book(request, therapist, options, session_types=session_types, form=form)
@@ -76,6 +77,7 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
             hold_key=hold_key,
             client=client,
             address=get_adapter().get_client_ip(request),
+            client_location=form.cleaned_data["location"],
         )
     except services.BookingError as error:
         return _render_book(
@@ -118,6 +120,8 @@ def _render_book(
         "form": form,
         "error": error,
         "slot_action": reverse("scheduling:hold-create", kwargs={"slug": therapist.slug}),
+        "location_choices": LOCATION_CHOICES,
+        "location": request.POST.get("location", ""),
     }
     if session_type is not None:
         context.update(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from practice.locations import location_name
 from practice.money import dollars
 from practice.scoping import scoped
 from scheduling.db import TsTzRange
@@ -209,6 +210,17 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    client_location = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For a video session: the US state (or outside the US) the client said they "
+        "will be in, which the therapist must be licensed for.",
+    )
+    video_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The meeting a video provider created for this session (provider backend).",
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -236,6 +248,30 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.therapist} at {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    # Joining a video session ----------------------------------------------------------------
+
+    JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+    @property
+    def join_opens_at(self) -> datetime:
+        return self.starts_at - self.JOIN_OPENS_BEFORE
+
+    def may_join(self, now: datetime) -> bool:
+        """A booked video session can be joined from 15 minutes before it until it ends."""
+        return (
+            self.session_type.is_telehealth
+            and self.status == self.Status.BOOKED
+            and self.join_opens_at <= now < self.ends_at
+        )
+
+    @property
+    def may_join_now(self) -> bool:
+        return self.may_join(timezone.now())
+
+    @property
+    def client_location_name(self) -> str:
+        return location_name(self.client_location)
 
     # Outcomes the therapist records --------------------------------------------------------
 

@@ -65,13 +65,20 @@ def hold_slot(
     hold_key: str,
     client: User | None = None,
     address: str | None = None,
+    client_location: str = "",
 ) -> Appointment:
     """Hold an open slot for ten minutes for the visitor whose session carries `hold_key`.
 
     A visitor holds one slot at a time: holding another releases the first. Each visitor (the
-    session and the network address) may make only so many holds an hour.
+    session and the network address) may make only so many holds an hour. A video session
+    needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
+    if session_type.is_telehealth and not therapist.sees_by_video_in(client_location):
+        raise BookingNotAllowed(
+            f"{therapist.first_name} can meet by video only while you are in "
+            f"{therapist.licensed_state_names}."
+        )
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -89,6 +96,7 @@ def hold_slot(
             status=Appointment.Status.HELD,
             held_until=now + HOLD_FOR,
             hold_key=hold_key,
+            client_location=client_location if session_type.is_telehealth else "",
         )
 
 
@@ -242,6 +250,7 @@ def reschedule_appointment(
             # The grace period belongs to the original booking, not to each move.
             booked_at=old.booked_at or now,
             rescheduled_from=old,
+            client_location=old.client_location,
         )
         reminders.reschedule_appointment_messages(old, new)
     return new

@@ -2,7 +2,14 @@
 
 from django.urls import path, re_path
 
-from scheduling import availability_views, booking_views, calendar_views, staff_views, views
+from scheduling import (
+    availability_views,
+    booking_views,
+    calendar_views,
+    staff_views,
+    video_views,
+    views,
+)
 
 app_name = "scheduling"
 
@@ -55,6 +62,7 @@ urlpatterns = [
     path("holds/<int:pk>/", booking_views.hold, name="hold"),
     path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
     path("sessions/<int:pk>/booked/", booking_views.booked, name="booked"),
+    path("sessions/<int:pk>/join/", video_views.join, name="join"),
     path("sessions/<int:pk>/cancel/", booking_views.client_cancel, name="client-cancel"),
     path(
         "sessions/<int:pk>/reschedule/",

@@ -86,11 +86,14 @@ def plain(text: str) -> str:
     text = re.sub(r"\{\{.*?\}\}", "…", text, flags=re.DOTALL)
     text = re.sub(r"<[^>]+>", " ", text)
     text = text.replace("&nbsp;", " ").replace("’", "'")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", text)).strip()
 
 
 def promise_sentences(text: str) -> list[str]:
-    sentences = re.split(r"(?<=[.!?:;])\s+|\n\s*\n|\n\s*[-*] ", text)
+    # A template tag ends a sentence too: the two branches of an {% if %} are two promises.
+    sentences = re.split(
+        r"(?<=[.!?:;])\s+|\n\s*\n|\n\s*[-*] |\{%-?\s*(?:if|elif|else|endif)\b.*?%\}", text
+    )
     return [plain(s) for s in sentences if PROMISE.search(plain(s))]
 
 

@@ -90,6 +90,8 @@ def test_the_booking_page_works_without_javascript(browser, live_server, demo_pr
     page.get_by_role("link", name="Later week").click()
     expect(page.get_by_text("Times are shown in")).to_contain_text("Berlin time")
 
+    # The first kind listed is the free video consultation, which asks where the client will be.
+    page.get_by_label("Where will you be during the session?").select_option("CO")
     page.locator("#slot-list .slots button").first.click()
     expect(page.get_by_text("Held for you until")).to_be_visible()
     assert Appointment.objects.filter(status="held").count() == 1
