@@ -2,6 +2,7 @@ from django import forms
 from django.http import QueryDict
 
 from consent.models import DocumentVersion
+from practice.phones import InvalidPhone, normalise_phone
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -131,13 +132,10 @@ class ContactPreferenceForm(forms.Form):
         self.current = {key: value for key, value in (self.initial or {}).items()}
 
     def clean_mobile_phone(self) -> str:
-        number = self.cleaned_data["mobile_phone"].strip()
-        digits = "".join(character for character in number if character.isdigit())
-        if number and not 10 <= len(digits) <= 15:
-            raise forms.ValidationError("Please enter a phone number with its area code.")
-        if len(digits) == 10:
-            return f"+1{digits}"  # a US number written without the country code
-        return f"+{digits}" if digits else ""
+        try:
+            return normalise_phone(self.cleaned_data["mobile_phone"])
+        except InvalidPhone:
+            raise forms.ValidationError("Please enter a phone number with its area code.") from None
 
     def clean(self) -> dict:
         super().clean()

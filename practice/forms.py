@@ -1,6 +1,7 @@
 from django import forms
 
 from practice.models import TIME_ZONE_CHOICES, User
+from practice.phones import InvalidPhone, normalise_phone
 
 
 class ClientSignupForm(forms.Form):
@@ -44,3 +45,40 @@ class InvitationForm(forms.Form):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Someone with this e-mail address already has an account.")
         return email
+
+
+class ProfileForm(forms.ModelForm):
+    """The details a person keeps up to date themselves. E-mail and password have allauth's
+    own pages, which confirm a new address and ask for the old password."""
+
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Your time zone",
+        help_text="Every time on this site and in our messages is shown in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["preferred_name", "pronouns", "time_zone", "mobile_phone", "language"]
+        labels = {
+            "preferred_name": "Name you would like us to use",
+            "pronouns": "Pronouns",
+            "mobile_phone": "Phone number",
+            "language": "Language you would like us to use",
+        }
+        help_texts = {
+            "preferred_name": "Leave empty to use your first name.",
+            "pronouns": "Optional, e.g. she/her, they/them. Your therapist sees them.",
+            "mobile_phone": "With its area code, e.g. (970) 555-0123. We call it if a video "
+            "session drops, and text it only if you allow texts.",
+            "language": "Optional, e.g. Spanish.",
+        }
+        widgets = {
+            "mobile_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def clean_mobile_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["mobile_phone"])
+        except InvalidPhone:
+            raise forms.ValidationError("Please enter a phone number with its area code.") from None

@@ -74,6 +74,9 @@ class User(AbstractUser):
     mobile_phone = models.CharField(
         max_length=20, blank=True, help_text="For text reminders, if the client allows them."
     )
+    language = models.CharField(
+        max_length=60, blank=True, help_text="The language the person would like us to use."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import outbox, services
-from practice.forms import InvitationForm
+from practice.forms import InvitationForm, ProfileForm
 from practice.models import OutboundMessage, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -43,6 +43,17 @@ def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "practice/portal.html")
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("practice:profile")
+    return render(request, "practice/profile.html", {"form": form})
 
 
 @staff_required

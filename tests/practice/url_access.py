@@ -26,6 +26,7 @@ URL_ACCESS = {
     "practice:contact": PUBLIC,
     "practice:home-for-role": {**EVERYONE_REDIRECTED, "anonymous": "login"},
     "practice:portal": CLIENTS,
+    "practice:profile": CLIENTS,
     "practice:staff-dashboard": STAFF,
     "practice:invite": STAFF,
     "practice:message-list": STAFF,
