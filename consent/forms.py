@@ -5,6 +5,10 @@ from consent.models import DocumentVersion
 from practice.phones import InvalidPhone, normalise_phone
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+GUARDIAN_NEEDED = (
+    "You are under 18, so a parent or guardian signs with you: please ask them to tick this "
+    "box and give their name and how they are related to you."
+)
 
 
 class SignatureForm(forms.Form):
@@ -40,8 +44,12 @@ class SignatureForm(forms.Form):
         help_text="For example mother, father, grandparent or legal guardian.",
     )
 
-    def __init__(self, data: QueryDict | None = None, *, version: DocumentVersion) -> None:
-        super().__init__(data, initial={"version": version.pk, "digest": version.digest})
+    def __init__(
+        self, data: QueryDict | None = None, *, version: DocumentVersion, minor: bool = False
+    ) -> None:
+        initial = {"version": version.pk, "digest": version.digest, "as_guardian": minor}
+        super().__init__(data, initial=initial)
+        self.minor = minor
         if version.document.is_contact_consent:
             self.fields["email_ok"] = forms.ChoiceField(
                 label="May we send you e-mail about appointments and documents?",
@@ -74,6 +82,8 @@ class SignatureForm(forms.Form):
                 data[field] = value
                 if not value:
                     self.add_error(field, message)
+        elif self.minor:
+            self.add_error("as_guardian", GUARDIAN_NEEDED)
         else:
             data["guardian_name"] = data["guardian_relationship"] = ""
         return data

@@ -59,12 +59,20 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["preferred_name", "pronouns", "time_zone", "mobile_phone", "language"]
+        fields = [
+            "preferred_name",
+            "pronouns",
+            "time_zone",
+            "mobile_phone",
+            "language",
+            "date_of_birth",
+        ]
         labels = {
             "preferred_name": "Name you would like us to use",
             "pronouns": "Pronouns",
             "mobile_phone": "Phone number",
             "language": "Language you would like us to use",
+            "date_of_birth": "Date of birth",
         }
         help_texts = {
             "preferred_name": "Leave empty to use your first name.",
@@ -72,9 +80,11 @@ class ProfileForm(forms.ModelForm):
             "mobile_phone": "With its area code, e.g. (970) 555-0123. We call it if a video "
             "session drops, and text it only if you allow texts.",
             "language": "Optional, e.g. Spanish.",
+            "date_of_birth": "Under 18? A parent or guardian signs the consent documents with you.",
         }
         widgets = {
             "mobile_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean_mobile_phone(self) -> str:

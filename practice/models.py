@@ -77,6 +77,9 @@ class User(AbstractUser):
     language = models.CharField(
         max_length=60, blank=True, help_text="The language the person would like us to use."
     )
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="From the intake or the client's details page."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -100,6 +103,16 @@ class User(AbstractUser):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_minor(self) -> bool:
+        """Under 18 today on the person's own clock: a parent or guardian signs with them."""
+        if self.date_of_birth is None:
+            return False
+        today = timezone.now().astimezone(self.zone).date()
+        born = self.date_of_birth
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age < 18
 
     @property
     def is_client(self) -> bool:
