@@ -251,6 +251,12 @@ class PracticeSettings(models.Model):
         default="",
         help_text="How insurance and self-pay work, for the Fees and billing page (Markdown).",
     )
+    npi = models.CharField(
+        "NPI", max_length=10, blank=True, help_text="The practice's National Provider Identifier."
+    )
+    tin = models.CharField(
+        "TIN", max_length=10, blank=True, help_text="The practice's Taxpayer Identification Number."
+    )
     email_reminder_offset = models.DurationField(
         default=timedelta(hours=48),
         help_text="How long before a session the e-mail reminder goes out (e.g. 2 days).",

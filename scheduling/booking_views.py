@@ -29,7 +29,7 @@ from scheduling.forms import (
     HoldForm,
     SlotChoiceForm,
 )
-from scheduling.models import Appointment, SessionType
+from scheduling.models import Appointment, GoodFaithEstimate, SessionType
 from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
@@ -245,6 +245,11 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
             "error": error,
             "practice_window": describe(PracticeSettings.load().cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
+            "estimate": (
+                {"content": services.estimate_content(held, request.user)}
+                if request.user.is_authenticated and request.user.is_client
+                else None
+            ),
         },
     )
 
@@ -255,15 +260,33 @@ def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     if held is None:
         return _hold_ended(request)
+    payment = request.POST.get("payment", "")
+    if payment not in ("", "insurance", "self_pay"):
+        payment = ""
     try:
         booked = services.confirm_booking(
-            appointment_id=held.pk, hold_key=held.hold_key, client=request.user
+            appointment_id=held.pk, hold_key=held.hold_key, client=request.user, payment=payment
         )
     except services.HoldEnded:
         return _hold_ended(request)
     except services.BookingError as error:
         return _render_hold(request, held, error=error)
     return redirect("scheduling:booked", pk=booked.pk)
+
+
+@client_required
+@require_GET
+def estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    versions = list(
+        GoodFaithEstimate.objects.for_user(request.user)
+        .filter(appointment_id=pk)
+        .order_by("-number")
+    )
+    if not versions:
+        raise Http404
+    return render(
+        request, "scheduling/estimate.html", {"estimate": versions[0], "versions": versions}
+    )
 
 
 @client_required

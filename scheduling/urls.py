@@ -63,6 +63,7 @@ urlpatterns = [
     path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
     path("sessions/<int:pk>/booked/", booking_views.booked, name="booked"),
     path("sessions/<int:pk>/join/", video_views.join, name="join"),
+    path("sessions/<int:pk>/estimate/", booking_views.estimate, name="estimate"),
     path("sessions/<int:pk>/cancel/", booking_views.client_cancel, name="client-cancel"),
     path(
         "sessions/<int:pk>/reschedule/",

@@ -53,6 +53,7 @@ def test_a_new_visitor_books_a_first_session_end_to_end(
     # Back on the held time, now logged in.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your time with Maya")
     assert_accessible(page)
+    page.get_by_label("With my health insurance").check()
     page.get_by_role("button", name="Confirm my booking").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")

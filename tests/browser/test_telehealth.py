@@ -1,5 +1,6 @@
-"""Must show (issue 11): a video first session booked from Colorado, with its fee, joined from
-the portal 10 minutes before and not 20; a visitor in Berlin told plainly why not."""
+"""Must show (issue 11): a video first session booked from Colorado, with its fee and a Good
+Faith Estimate before confirming, joined from the portal 10 minutes before and not 20; a
+visitor in Berlin told plainly why not."""
 
 import re
 from datetime import timedelta
@@ -65,11 +66,21 @@ def test_a_client_in_colorado_books_a_video_first_session_and_joins_from_the_por
 
     expect(page.locator(".fee")).to_contain_text("Fee: $180.00")  # and again before confirming
     assert_accessible(page)
+    # Paying for themselves, Robin reads the Good Faith Estimate before confirming.
+    page.get_by_text("If you pay for yourself: your Good Faith Estimate").click()
+    expect(page.locator(".estimate-preview")).to_contain_text("Total expected charges")
+    expect(page.locator(".estimate-preview")).to_contain_text("$180.00")
+    assert_accessible(page)
+    page.get_by_label("I will pay for myself: give me a Good Faith Estimate").check()
     page.get_by_role("button", name="Confirm my booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
     expect(page.locator(".lede")).to_contain_text("Fee: $180.00.")
     appointment = Appointment.objects.get(client=robin)
-    assert appointment.client_location == "CO"
+    assert appointment.client_location == "CO" and appointment.estimates.count() == 1
+    page.goto(live_server.url + "/portal/")
+    page.get_by_role("link", name="Your Good Faith Estimate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your Good Faith Estimate")
+    assert_accessible(page)
 
     # 20 minutes before: no link yet, and the portal says when it comes.
     starts = timezone.now().replace(microsecond=0) + timedelta(minutes=20)

@@ -51,6 +51,15 @@ def alices_video_session(w):
 THE_TWO = {"anonymous": "login", "alice": "200", "bob": "404", "dana": "200", "sam": "403"}
 
 
+def alices_estimate(w):
+    from scheduling import services
+
+    appointment = alices_appointment(w)
+    if not appointment.estimates.exists():
+        services.issue_estimate(appointment=appointment, now=timezone.now())
+    return {"pk": appointment.pk}
+
+
 def signed_token(w):
     from scheduling.links import manage_token
 
@@ -80,6 +89,7 @@ URL_ACCESS = {
     "scheduling:calendar": THERAPISTS,
     "scheduling:fees": PUBLIC,
     "scheduling:join": {**THE_TWO, "kwargs": alices_video_session},
+    "scheduling:estimate": {**ALICES, "kwargs": alices_estimate},
     "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold-create": {**POST_ONLY, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
