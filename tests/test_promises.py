@@ -8,6 +8,7 @@ the practice does ("in your portal", "we will ...", "you can ...") and fails on 
 says that people keep it (a therapist calling back, say), which no test can prove.
 """
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,14 @@ def client_facing_texts() -> dict[str, str]:
         name = str(path.relative_to(ROOT))
         if name not in NOT_CLIENT_FACING and not name.endswith("README.md"):
             texts[name] = path.read_text()
+    # The intake questionnaire's wording is Python data: every string in it, one a paragraph.
+    content = ast.parse((ROOT / "intake" / "content.py").read_text())
+    strings = [
+        node.value
+        for node in ast.walk(content)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    texts["intake/content.py"] = "\n\n".join(strings)
     return texts
 
 
