@@ -91,6 +91,9 @@ def test_a_client_in_colorado_books_a_video_first_session_and_joins_from_the_por
     expect(page.get_by_role("link", name="Join your session")).to_have_count(0)
     expect(page.locator(".portal-sessions")).to_contain_text("the Join button appears here at")
     assert_accessible(page)
+    page.goto(f"{live_server.url}/scheduling/sessions/{appointment.pk}/join/")
+    expect(page.get_by_text("The room opens at")).to_be_visible()
+    assert_accessible(page)
 
     # 10 minutes before: the link is there and opens the room.
     starts = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
