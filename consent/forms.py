@@ -2,8 +2,13 @@ from django import forms
 from django.http import QueryDict
 
 from consent.models import DocumentVersion
+from practice.phones import InvalidPhone, normalise_phone
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+GUARDIAN_NEEDED = (
+    "You are under 18, so a parent or guardian signs with you: please ask them to tick this "
+    "box and give their name and how they are related to you."
+)
 
 
 class SignatureForm(forms.Form):
@@ -39,8 +44,12 @@ class SignatureForm(forms.Form):
         help_text="For example mother, father, grandparent or legal guardian.",
     )
 
-    def __init__(self, data: QueryDict | None = None, *, version: DocumentVersion) -> None:
-        super().__init__(data, initial={"version": version.pk, "digest": version.digest})
+    def __init__(
+        self, data: QueryDict | None = None, *, version: DocumentVersion, minor: bool = False
+    ) -> None:
+        initial = {"version": version.pk, "digest": version.digest, "as_guardian": minor}
+        super().__init__(data, initial=initial)
+        self.minor = minor
         if version.document.is_contact_consent:
             self.fields["email_ok"] = forms.ChoiceField(
                 label="May we send you e-mail about appointments and documents?",
@@ -73,6 +82,8 @@ class SignatureForm(forms.Form):
                 data[field] = value
                 if not value:
                     self.add_error(field, message)
+        elif self.minor:
+            self.add_error("as_guardian", GUARDIAN_NEEDED)
         else:
             data["guardian_name"] = data["guardian_relationship"] = ""
         return data
@@ -131,13 +142,10 @@ class ContactPreferenceForm(forms.Form):
         self.current = {key: value for key, value in (self.initial or {}).items()}
 
     def clean_mobile_phone(self) -> str:
-        number = self.cleaned_data["mobile_phone"].strip()
-        digits = "".join(character for character in number if character.isdigit())
-        if number and not 10 <= len(digits) <= 15:
-            raise forms.ValidationError("Please enter a phone number with its area code.")
-        if len(digits) == 10:
-            return f"+1{digits}"  # a US number written without the country code
-        return f"+{digits}" if digits else ""
+        try:
+            return normalise_phone(self.cleaned_data["mobile_phone"])
+        except InvalidPhone:
+            raise forms.ValidationError("Please enter a phone number with its area code.") from None
 
     def clean(self) -> dict:
         super().clean()

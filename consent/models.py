@@ -17,8 +17,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
+from practice.models import PracticeSettings
 from practice.scoping import scoped
 
 if TYPE_CHECKING:
@@ -33,6 +35,22 @@ def digest_text(title: str, body: str) -> str:
     """The SHA-256 of a document's text as shown: its title, a blank line, then its body."""
     text = f"{title}\n\n{body}".replace("\r\n", "\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The practice-settings numbers a document may quote, written in it as `{cancellation_window}`.
+POLICY_TERMS = ("cancellation_window", "late_cancellation_fee")
+
+
+def fill_terms(body: str, terms: dict[str, str]) -> str:
+    """The body with each `{term}` replaced by its value as the client is shown it."""
+    for name in POLICY_TERMS:
+        if name in terms:
+            body = body.replace("{" + name + "}", terms[name])
+    return body
+
+
+def current_terms() -> dict[str, str]:
+    return PracticeSettings.load().policy_terms()
 
 
 def render_markdown(text: str, *, top_heading: int = 1) -> SafeString:
@@ -162,18 +180,23 @@ class DocumentVersion(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @cached_property
+    def terms(self) -> dict[str, str]:
+        """Today's cancellation window and late fee, which the text quotes from the settings."""
+        return current_terms()
+
+    @property
+    def text_shown(self) -> str:
+        return fill_terms(self.body, self.terms)
+
     @property
     def digest(self) -> str:
-        return digest_text(self.title, self.body)
+        """The digest of the text as a client is shown it today (the settings filled in)."""
+        return digest_text(self.title, self.text_shown)
 
     @property
     def body_html(self) -> SafeString:
-        return render_markdown(self.body)
-
-    @property
-    def body_html_nested(self) -> SafeString:
-        """The body under a page heading and a document heading (a signed copy)."""
-        return render_markdown(self.body, top_heading=2)
+        return render_markdown(self.text_shown)
 
     def publish(self) -> bool:
         """Publish a draft now as the document's next version. False if it was published already."""
@@ -215,6 +238,11 @@ class Signature(models.Model):
     )
     digest = models.CharField(
         "SHA-256 of the text shown", max_length=64, help_text="Of the title and body as shown."
+    )
+    terms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The settings the text quoted when it was signed (cancellation window, fee).",
     )
     typed_name = models.CharField(max_length=200)
     guardian_name = models.CharField(max_length=200, blank=True)
@@ -265,9 +293,19 @@ class Signature(models.Model):
         return bool(self.guardian_name)
 
     @property
+    def text_shown(self) -> str:
+        """The text this client was shown: the version with the settings of that moment."""
+        return fill_terms(self.version.body, self.terms)
+
+    @property
+    def body_html_nested(self) -> SafeString:
+        """The signed text under a page heading and a document heading (a signed copy)."""
+        return render_markdown(self.text_shown, top_heading=2)
+
+    @property
     def text_matches(self) -> bool:
-        """Whether the version's text today is the text this client was shown."""
-        return self.version.digest == self.digest
+        """Whether the stored version and terms still give exactly the text the client saw."""
+        return digest_text(self.version.title, self.text_shown) == self.digest
 
 
 class DeclineQuerySet(models.QuerySet["Decline"]):

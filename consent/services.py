@@ -17,6 +17,10 @@ class AlreadySigned(Exception):
     """The client had already signed this version (a double submit, say)."""
 
 
+class GuardianRequired(Exception):
+    """A client under 18 tried to sign without a parent or guardian."""
+
+
 class AlreadyDeclined(Exception):
     """The client had already written to us about this version."""
 
@@ -45,10 +49,13 @@ def record_consent(
     current = current_version_of(version.document_id)
     if current is None or current.pk != version.pk or digest_shown != current.digest:
         raise DocumentChanged
+    if client.is_minor and not (guardian_name and guardian_relationship):
+        raise GuardianRequired
     signature = Signature(
         client=client,
         version=current,
         digest=current.digest,
+        terms=current.terms,
         typed_name=typed_name,
         guardian_name=guardian_name,
         guardian_relationship=guardian_relationship,

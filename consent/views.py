@@ -69,7 +69,7 @@ def document(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = status.current
     version.refresh_from_db(fields=["body"])
     signed_current = signatures_of(request.user).filter(version=version).first()
-    form = SignatureForm(request.POST or None, version=version)
+    form = SignatureForm(request.POST or None, version=version, minor=request.user.is_minor)
     if signed_current is None and form.is_valid():
         try:
             if form.cleaned_data["version"] != version.pk:
@@ -227,5 +227,10 @@ def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     declines = Decline.objects.for_user(request.user).select_related("client", "version__document")[
         :100
     ]
-    context = {"missing": missing, "declines": declines, "client_count": len(clients)}
+    context = {
+        "missing": missing,
+        "declines": declines,
+        "client_count": len(clients),
+        "minors": [client for client in clients if client.is_minor],
+    }
     return render(request, "consent/staff_overview.html", context)

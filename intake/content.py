@@ -172,7 +172,10 @@ STAYING_IN_TOUCH: SectionSpec = {
             "session_format",
             "single_choice",
             "How would you like to meet?",
-            help_text="You can change this later. Telehealth is available anywhere in Colorado.",
+            help_text=(
+                "Your therapist sees your answer. You choose in person or video for each "
+                "session when you book it; video works while you are in Colorado."
+            ),
             required=True,
             choices=(
                 "In person in Fort Collins",

@@ -1,5 +1,7 @@
 """Use cases of the intake: saving and sending answers, the safety flag, and staff review."""
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -151,6 +153,7 @@ def submit_intake(*, submission: Submission) -> None:
         if locked.assigned_therapist_id is None:
             locked.assigned_therapist = status.booked_therapist(locked.client_id)
         locked.save()
+        _write_profile(locked.client_id, intake.answers)
         if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
             flag_urgent(locked)
         _record_contact_answers(locked.client, intake.answers)
@@ -162,6 +165,14 @@ def _record_contact_answers(client: User, answers: dict) -> None:
     by_email, by_text = answers.get("contact_by_email"), answers.get("contact_by_text")
     if isinstance(by_email, bool) and isinstance(by_text, bool):
         consent_status.record_intake_contact_answers(client, email=by_email, sms=by_text)
+
+
+def _write_profile(client_id: int, answers: dict) -> None:
+    """What the intake learns that the profile keeps (the date of birth), so one answer rules
+    everywhere: consent asks a minor for a guardian from it, staff see it."""
+    born = answers.get("date_of_birth")
+    if isinstance(born, str) and born:
+        User.objects.filter(pk=client_id).update(date_of_birth=datetime.date.fromisoformat(born))
 
 
 def record_view(*, submission: Submission, by: User) -> None:

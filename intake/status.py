@@ -4,11 +4,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from intake.models import Submission
 
 if TYPE_CHECKING:
-    from practice.models import Therapist
+    from practice.models import Therapist, User
 
 # Given a client id, the therapist of their earliest booked session, or None.
 TherapistLookup = Callable[[int], "Therapist | None"]
@@ -22,6 +23,17 @@ def clients_missing_intake(client_ids: Iterable[int]) -> set[int]:
         return set()
     sent = Submission.objects.filter(client_id__in=wanted, submitted_at__isnull=False)
     return wanted - set(sent.values_list("client_id", flat=True))
+
+
+def sent_intake_url(client_id: int, viewer: "User") -> str | None:
+    """Where `viewer` reads the client's sent intake, or None if it is unsent or not theirs."""
+    sent = (
+        Submission.objects.for_user(viewer)
+        .filter(client_id=client_id, submitted_at__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if sent is None else reverse("intake:submission-detail", kwargs={"pk": sent})
 
 
 def look_up_booked_therapist_with(lookup: TherapistLookup) -> None:

@@ -8,10 +8,14 @@ class PracticeConfig(AppConfig):
         # services and replies register message context builders; tasks registers the
         # outbox's tasks with the Celery app, which the outbox looks up by name; checks
         # registers the deployment checks. Each sign-in starts its session's clocks (idle and
-        # absolute limits, middleware.py).
+        # absolute limits, middleware.py). After each migrate the staff group gains the
+        # permissions of models added since, once Django has made them.
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from practice import checks, replies, services, tasks  # noqa: F401
         from practice.middleware import start_session_clock
+        from practice.models import sync_staff_group
 
         user_logged_in.connect(start_session_clock, dispatch_uid="practice-session-clock")
+        post_migrate.connect(sync_staff_group, dispatch_uid="practice-staff-group")

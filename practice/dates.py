@@ -90,3 +90,14 @@ def zone_changes(first_day: date, days: int, zone: tzinfo) -> list[tuple[date, s
             # The change happened during the day before this midnight.
             changes.append((first_day + timedelta(days=max(n - 1, 0)), name))
     return changes
+
+
+def describe_duration(duration: timedelta) -> str:
+    """24 hours, 60 days, 30 minutes: a duration as a person would say it."""
+    seconds = int(duration.total_seconds())
+    # People say "24 hours" and "36 hours" but "3 days", so days start at two.
+    for unit, size, least in (("day", 86400, 2 * 86400), ("hour", 3600, 3600), ("minute", 60, 60)):
+        if seconds >= least and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{max(seconds // 60, 0)} minutes"

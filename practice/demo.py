@@ -1,5 +1,7 @@
 """The demo practice that `make run` shows. Idempotent: running it again changes nothing."""
 
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 
 from practice.models import PracticeSettings, Therapist, User
@@ -12,6 +14,7 @@ THERAPISTS = [
         "first_name": "Maya",
         "last_name": "Chen",
         "slug": "maya-chen",
+        "video_room_url": "https://video.example.org/rooms/maya-chen",
         "public_name": "Maya Chen",
         "credentials": "PhD, Licensed Psychologist",
         "time_zone": "America/Denver",
@@ -31,6 +34,7 @@ THERAPISTS = [
         "first_name": "Daniel",
         "last_name": "Ortiz",
         "slug": "daniel-ortiz",
+        "video_room_url": "https://video.example.org/rooms/daniel-ortiz",
         "public_name": "Daniel Ortiz",
         "credentials": "LCSW, Licensed Clinical Social Worker",
         "time_zone": "America/Phoenix",
@@ -49,6 +53,7 @@ THERAPISTS = [
         "first_name": "Priya",
         "last_name": "Raman",
         "slug": "priya-raman",
+        "video_room_url": "https://video.example.org/rooms/priya-raman",
         "public_name": "Priya Raman",
         "credentials": "MA, LPC, Licensed Professional Counselor",
         "time_zone": "America/Chicago",
@@ -87,6 +92,16 @@ def ensure_user(*, email: str, role: str, **fields) -> User:
     return user
 
 
+DEMO_BILLING = """\
+We are in network with several Colorado insurance plans. Before your first session, please
+check with your plan what it pays for outpatient mental health care; we bill the plan for you,
+and you pay any copay or deductible at the session.
+
+If you pay for yourself, you pay the fee of each session after it, by card, and we give you a
+receipt (a "superbill") to send to your plan if you wish.
+"""
+
+
 def seed() -> list[tuple[str, str]]:
     """Create the demo practice; return the demo logins as (role, e-mail) pairs."""
     practice = PracticeSettings.load()
@@ -94,6 +109,8 @@ def seed() -> list[tuple[str, str]]:
         practice.address = "1200 Remington Street, Suite 2\nFort Collins, CO 80524"
         practice.phone = "(970) 555-0142"
         practice.email = "hello@example.org"
+        practice.late_cancellation_fee = Decimal("75")
+        practice.billing_information = DEMO_BILLING
         practice.save()
     logins = [("Staff", ensure_user(role=User.Role.STAFF, **STAFF).email)]
     for profile in THERAPISTS:

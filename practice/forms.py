@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import UserAttributeSimilarityValid
 from django.core.exceptions import ValidationError
 
 from practice.models import TIME_ZONE_CHOICES, User
+from practice.phones import InvalidPhone, normalise_phone
 
 # The names people type about themselves, which a password must not resemble.
 PERSONAL_ATTRIBUTES = ("email", "first_name", "last_name", "preferred_name")
@@ -63,3 +64,50 @@ class InvitationForm(forms.Form):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Someone with this e-mail address already has an account.")
         return email
+
+
+class ProfileForm(forms.ModelForm):
+    """The details a person keeps up to date themselves. E-mail and password have allauth's
+    own pages, which confirm a new address and ask for the old password."""
+
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Your time zone",
+        help_text="Every time on this site and in our messages is shown in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "preferred_name",
+            "pronouns",
+            "time_zone",
+            "mobile_phone",
+            "language",
+            "date_of_birth",
+        ]
+        labels = {
+            "preferred_name": "Name you would like us to use",
+            "pronouns": "Pronouns",
+            "mobile_phone": "Phone number",
+            "language": "Language you would like us to use",
+            "date_of_birth": "Date of birth",
+        }
+        help_texts = {
+            "preferred_name": "Leave empty to use your first name.",
+            "pronouns": "Optional, e.g. she/her, they/them. Your therapist sees them.",
+            "mobile_phone": "With its area code, e.g. (970) 555-0123. We call it if a video "
+            "session drops, and text it only if you allow texts.",
+            "language": "Optional, e.g. Spanish.",
+            "date_of_birth": "Under 18? A parent or guardian signs the consent documents with you.",
+        }
+        widgets = {
+            "mobile_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_mobile_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["mobile_phone"])
+        except InvalidPhone:
+            raise forms.ValidationError("Please enter a phone number with its area code.") from None

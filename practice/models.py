@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice.clock import local_instant
+from practice.dates import describe_duration
+from practice.locations import US_STATES, location_name, state_codes
+from practice.money import dollars
 from practice.scoping import scoped
 
 # The group that gives staff the admin permissions their work needs: every permission of these
@@ -39,19 +42,33 @@ def staff_group() -> Group:
     """
     group, created = Group.objects.get_or_create(name=STAFF_GROUP)
     if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=STAFF_GROUP_APPS)
-            | Permission.objects.filter(
-                content_type__app_label="practice",
-                codename__in=STAFF_GROUP_PRACTICE_PERMISSIONS,
-            )
-        )
+        group.permissions.set(_staff_permissions())
     return group
+
+
+def sync_staff_group(**kwargs: object) -> None:
+    """After each migrate, give the staff group the permissions of models added since."""
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    group.permissions.set(_staff_permissions())
+
+
+def _staff_permissions() -> models.QuerySet[Permission]:
+    return Permission.objects.filter(
+        content_type__app_label__in=STAFF_GROUP_APPS
+    ) | Permission.objects.filter(
+        content_type__app_label="practice", codename__in=STAFF_GROUP_PRACTICE_PERMISSIONS
+    )
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a time zone we know. Try “America/Denver”.")
+
+
+def validate_state_codes(value: str) -> None:
+    unknown = [code for code in state_codes(value) if code not in US_STATES]
+    if unknown or not state_codes(value):
+        raise ValidationError("Use two-letter state codes separated by commas, e.g. “CO, WY”.")
 
 
 TIME_ZONE_CHOICES = sorted(
@@ -96,6 +113,12 @@ class User(AbstractUser):
     mobile_phone = models.CharField(
         max_length=20, blank=True, help_text="For text reminders, if the client allows them."
     )
+    language = models.CharField(
+        max_length=60, blank=True, help_text="The language the person would like us to use."
+    )
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="From the intake or the client's details page."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -119,6 +142,16 @@ class User(AbstractUser):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_minor(self) -> bool:
+        """Under 18 today on the person's own clock: a parent or guardian signs with them."""
+        if self.date_of_birth is None:
+            return False
+        today = timezone.now().astimezone(self.zone).date()
+        born = self.date_of_birth
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age < 18
 
     @property
     def is_client(self) -> bool:
@@ -158,6 +191,19 @@ class Therapist(models.Model):
         max_length=64, default="America/Denver", validators=[validate_time_zone]
     )
     accepting_new_clients = models.BooleanField(default=True)
+    licensed_states = models.CharField(
+        max_length=200,
+        default="CO",
+        validators=[validate_state_codes],
+        help_text="Two-letter codes of the states the therapist is licensed in, e.g. “CO, WY”. "
+        "Clients may book video sessions only from these states.",
+    )
+    video_room_url = models.URLField(
+        "video room address",
+        blank=True,
+        help_text="The therapist's fixed room on the practice's video service (covered by a "
+        "BAA). Clients never see it in e-mails: they join from their portal.",
+    )
 
     objects = TherapistQuerySet.as_manager()
 
@@ -194,6 +240,16 @@ class Therapist(models.Model):
     def language_list(self) -> list[str]:
         return self._split(self.languages)
 
+    def sees_by_video_in(self, location: str) -> bool:
+        """Whether this therapist may see a client who is in `location` during a video session."""
+        return location in state_codes(self.licensed_states)
+
+    @property
+    def licensed_state_names(self) -> str:
+        """“Colorado” or “Colorado and Wyoming”: where this therapist may see clients by video."""
+        names = [location_name(code) for code in state_codes(self.licensed_states)]
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
 
 class PracticeSettings(models.Model):
     """Practice-wide settings that staff edit in the admin. There is exactly one row."""
@@ -214,6 +270,24 @@ class PracticeSettings(models.Model):
     cancellation_window = models.DurationField(
         default=timedelta(hours=24),
         help_text="Cancelling closer to the session than this counts as a late cancellation.",
+    )
+    late_cancellation_fee = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text="In dollars. Shown in the cancellation policy, the consent documents and the "
+        "Fees and billing page.",
+    )
+    billing_information = models.TextField(
+        blank=True,
+        default="",
+        help_text="How insurance and self-pay work, for the Fees and billing page (Markdown).",
+    )
+    npi = models.CharField(
+        "NPI", max_length=10, blank=True, help_text="The practice's National Provider Identifier."
+    )
+    tin = models.CharField(
+        "TIN", max_length=10, blank=True, help_text="The practice's Taxpayer Identification Number."
     )
     email_reminder_offset = models.DurationField(
         default=timedelta(hours=48),
@@ -291,6 +365,17 @@ class PracticeSettings(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def policy_terms(self) -> dict[str, str]:
+        """The numbers policy texts and consent documents quote, as people read them.
+
+        Documents name these as `{cancellation_window}` and `{late_cancellation_fee}`, so a
+        change here changes every text that quotes it, never a hard-coded "24 hours".
+        """
+        return {
+            "cancellation_window": describe_duration(self.cancellation_window),
+            "late_cancellation_fee": dollars(self.late_cancellation_fee),
+        }
 
 
 class OutboundMessageQuerySet(models.QuerySet["OutboundMessage"]):

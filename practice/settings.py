@@ -321,6 +321,14 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
 HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
 HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
 
+# Video sessions, chosen like the e-mail backend: by default each therapist's fixed room on the
+# practice's BAA-covered service (their profile); a provider backend creates one meeting per
+# session through the provider's HTTP API. Clients reach either only through their portal.
+VIDEO_BACKEND = env.str("DJANGO_VIDEO_BACKEND", default="scheduling.video.TherapistRoomBackend")
+VIDEO_API_URL = env.str("DJANGO_VIDEO_API_URL", default="").rstrip("/")
+VIDEO_API_TOKEN = env.str("DJANGO_VIDEO_API_TOKEN", default="")
+VIDEO_API_TIMEOUT = env.float("DJANGO_VIDEO_API_TIMEOUT", default=10.0)
+
 # Logging: no client data goes to logs, so nothing here formats request bodies.
 LOGGING = {
     "version": 1,

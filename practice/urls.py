@@ -25,6 +25,7 @@ practice_patterns = [
     path("home/", views.home_for_role, name="home-for-role"),
     path("security/", views.security, name="security"),
     path("portal/", views.portal, name="portal"),
+    path("portal/details/", views.profile, name="profile"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/invite/", views.invite, name="invite"),
     path("staff/messages/", views.message_list, name="message-list"),

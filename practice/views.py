@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import outbox, replies, services, sms
-from practice.forms import InvitationForm
+from practice.forms import InvitationForm, ProfileForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
 from practice.models import InboundText, OutboundMessage, Therapist, User
@@ -63,6 +63,17 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "practice/portal.html")
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("practice:profile")
+    return render(request, "practice/profile.html", {"form": form})
 
 
 @staff_required

@@ -5,12 +5,17 @@ which keep the rules, the history and the messages consistent.
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
 from practice.admin import ReadOnlyAdmin
+from scheduling import services
 from scheduling.models import (
     Appointment,
     AvailabilityException,
     BookingRules,
+    GoodFaithEstimate,
     SessionType,
     TimeOff,
     WeeklyAvailability,
@@ -55,3 +60,18 @@ class AppointmentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "therapist"]
     date_hierarchy = "starts_at"
     list_select_related = ["therapist", "client", "session_type"]
+
+
+@admin.register(GoodFaithEstimate)
+class GoodFaithEstimateAdmin(ReadOnlyAdmin):
+    """Issued estimates are records: staff never edit one, they issue a new version."""
+
+    list_display = ["__str__", "client", "issued_at", "due_by", "keep_until"]
+    search_fields = ["client__email", "client__last_name"]
+    actions = ["issue_new_version"]
+
+    @admin.action(description="Issue a new version with today's fees and details")
+    def issue_new_version(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for estimate in queryset.select_related("appointment__client"):
+            services.issue_estimate(appointment=estimate.appointment, now=timezone.now())
+        self.message_user(request, "New versions issued; the earlier ones are kept.")

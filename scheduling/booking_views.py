@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import dates
+from practice.locations import LOCATION_CHOICES
 from practice.models import PracticeSettings, Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required
 from practice.scoping import get_for_user
@@ -28,13 +29,22 @@ from scheduling.forms import (
     HoldForm,
     SlotChoiceForm,
 )
-from scheduling.models import Appointment
+from scheduling.models import Appointment, GoodFaithEstimate, SessionType
 from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
 # What the visitor last held, so a hold that ends and is cleared can still be explained.
 HOLD_CHOICE = "booking_hold"
+
+
+# Fees, before anyone books ---------------------------------------------------------------------
+
+
+@require_GET
+def fees(request: HttpRequest) -> HttpResponse:
+    session_types = SessionType.objects.offered().order_by("fee", "name")
+    return render(request, "scheduling/fees.html", {"session_types": session_types})
 
 
 # Choosing and holding a time ------------------------------------------------------------------
@@ -53,7 +63,7 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)
     horizon = booking_rules_for(therapist).horizon
-    form = HoldForm(request.POST, session_types=session_types, horizon=horizon)
+    form = HoldForm(request.POST, session_types=session_types, horizon=horizon, therapist=therapist)
     options = BookingOptionsForm(request.POST, session_types=session_types)
     if not form.is_valid():
         return _render_book(request, therapist, options, session_types=session_types, form=form)
@@ -67,6 +77,7 @@ def hold_create(request: HttpRequest, slug: str) -> HttpResponse:
             hold_key=hold_key,
             client=client,
             address=get_adapter().get_client_ip(request),
+            client_location=form.cleaned_data["location"],
         )
     except services.BookingError as error:
         return _render_book(
@@ -109,6 +120,8 @@ def _render_book(
         "form": form,
         "error": error,
         "slot_action": reverse("scheduling:hold-create", kwargs={"slug": therapist.slug}),
+        "location_choices": LOCATION_CHOICES,
+        "location": request.POST.get("location", ""),
     }
     if session_type is not None:
         context.update(
@@ -232,6 +245,11 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
             "error": error,
             "practice_window": describe(PracticeSettings.load().cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
+            "estimate": (
+                {"content": services.estimate_content(held, request.user)}
+                if request.user.is_authenticated and request.user.is_client
+                else None
+            ),
         },
     )
 
@@ -242,15 +260,33 @@ def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     if held is None:
         return _hold_ended(request)
+    payment = request.POST.get("payment", "")
+    if payment not in ("", "insurance", "self_pay"):
+        payment = ""
     try:
         booked = services.confirm_booking(
-            appointment_id=held.pk, hold_key=held.hold_key, client=request.user
+            appointment_id=held.pk, hold_key=held.hold_key, client=request.user, payment=payment
         )
     except services.HoldEnded:
         return _hold_ended(request)
     except services.BookingError as error:
         return _render_hold(request, held, error=error)
     return redirect("scheduling:booked", pk=booked.pk)
+
+
+@client_required
+@require_GET
+def estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    versions = list(
+        GoodFaithEstimate.objects.for_user(request.user)
+        .filter(appointment_id=pk)
+        .order_by("-number")
+    )
+    if not versions:
+        raise Http404
+    return render(
+        request, "scheduling/estimate.html", {"estimate": versions[0], "versions": versions}
+    )
 
 
 @client_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from intake import status as intake_status
 from practice.roles import AuthenticatedHttpRequest, therapist_required
 from practice.scoping import get_for_user
 from scheduling import calendar, series, services
@@ -25,7 +26,7 @@ def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     appointment: Appointment,
     *,
     cancel_form: PracticeCancelForm | None = None,
@@ -37,6 +38,8 @@ def _render_detail(
         "zone": appointment.therapist.zone,
         "cancel_form": cancel_form or PracticeCancelForm(),
         "outcome_error": outcome_error,
+        "intake_url": appointment.client_id
+        and intake_status.sent_intake_url(appointment.client_id, request.user),
     }
     return render(request, "scheduling/appointment_detail.html", context)
 

@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from practice.models import TIME_ZONE_CHOICES
+from practice.locations import LOCATION_CHOICES, OUTSIDE_US, location_name
+from practice.models import TIME_ZONE_CHOICES, Therapist
 from scheduling.models import (
     AvailabilityException,
     BookingRules,
@@ -23,8 +24,8 @@ CHOOSE_LISTED_TIME = "Please choose one of the times shown."
 class SessionTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: SessionType) -> str:
         minutes = int(obj.duration.total_seconds() // 60)
-        fee = "free" if not obj.fee else f"${obj.fee:,.0f}"
-        return f"{obj.name} · {minutes} minutes · {obj.get_modality_display().lower()} · {fee}"
+        modality = obj.get_modality_display().lower()
+        return f"{obj.name} · {minutes} minutes · {modality} · {obj.fee_label}"
 
 
 ZONE_NAMES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
@@ -90,12 +91,52 @@ class HoldForm(SlotChoiceForm):
         queryset=SessionType.objects.none(),
         error_messages={"required": CHOOSE_LISTED_SESSION, "invalid_choice": CHOOSE_LISTED_SESSION},
     )
+    location = forms.ChoiceField(
+        label="Where will you be during the session?", choices=LOCATION_CHOICES, required=False
+    )
 
     def __init__(
-        self, *args, session_types: QuerySet[SessionType], horizon: timedelta, **kwargs
+        self,
+        *args,
+        session_types: QuerySet[SessionType],
+        horizon: timedelta,
+        therapist: Therapist,
+        **kwargs,
     ) -> None:
         super().__init__(*args, horizon=horizon, **kwargs)
         cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = session_types
+        self.therapist = therapist
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        session_type = cleaned.get("session_type")
+        if session_type is not None and session_type.is_telehealth:
+            location = cleaned.get("location", "")
+            if not location:
+                self.add_error("location", "Please tell us where you will be during the session.")
+            elif not self.therapist.sees_by_video_in(location):
+                self.add_error("location", video_refusal(self.therapist, location))
+        else:
+            cleaned["location"] = ""
+        return cleaned
+
+
+def video_refusal(therapist: Therapist, location: str) -> str:
+    """Why a video session cannot be booked from `location`, and what to do instead."""
+    message = (
+        f"We cannot book a video session while you are in {location_name(location)}. "
+        f"{therapist.first_name} is licensed in {therapist.licensed_state_names} only, and the "
+        "law lets a therapist meet a client by video only where the client is during the "
+        "session. You can book an in-person session at our office instead, or call us and we "
+        "will help you find care where you will be."
+    )
+    if location == OUTSIDE_US:
+        message += (
+            " If you are in crisis outside the United States, please know that 988 is a US line: "
+            "call your local emergency number, or find a crisis line in your country at "
+            "findahelpline.com."
+        )
+    return message
 
 
 class CancelForm(forms.Form):

@@ -50,7 +50,8 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
         event.add("location", "Telehealth: join from your portal")
     elif practice.address:
         event.add("location", ", ".join(practice.address.splitlines()))
-    event.add("description", f"Your portal: {settings.SITE_URL}{reverse('practice:portal')}")
+    portal = f"{settings.SITE_URL}{reverse('practice:portal')}"
+    event.add("description", f"Fee: {appointment.session_type.fee_label}\nYour portal: {portal}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     return calendar.to_ical()

@@ -167,4 +167,6 @@ def appointment_facts(appointment: Appointment, client: User) -> dict:
         # Short enough for a text: the same page as manage_url, by a short signed path.
         "text_url": text_url(appointment),
         "cancellation_window": describe(practice.cancellation_window),
+        # E-mails only: a text never says what a session costs (texts are read on lock screens).
+        "fee": appointment.session_type.fee_label,
     }

@@ -6,8 +6,11 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from practice.locations import location_name
+from practice.money import dollars
 from practice.scoping import scoped
 from scheduling.db import PostgresExclusionConstraint, TsTzRange
 from scheduling.links import appointment_id_from
@@ -15,6 +18,12 @@ from scheduling.slots import BookingPolicy, DateHours, Interval, WeeklyHours
 
 if TYPE_CHECKING:
     from practice.models import Therapist, User
+
+
+class SessionTypeQuerySet(models.QuerySet["SessionType"]):
+    def offered(self) -> Self:
+        """Kinds of session some active therapist offers (what the fees page lists)."""
+        return self.filter(therapists__user__is_active=True).distinct()
 
 
 class SessionType(models.Model):
@@ -31,7 +40,12 @@ class SessionType(models.Model):
     )
     modality = models.CharField(max_length=12, choices=Modality, default=Modality.IN_PERSON)
     fee = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    service_code = models.CharField(
+        max_length=10, blank=True, help_text="The CPT code a Good Faith Estimate lists, e.g. 90837."
+    )
     therapists = models.ManyToManyField("practice.Therapist", related_name="session_types")
+
+    objects = SessionTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["duration", "name"]
@@ -47,6 +61,15 @@ class SessionType(models.Model):
     @property
     def is_telehealth(self) -> bool:
         return self.modality == self.Modality.TELEHEALTH
+
+    @property
+    def duration_minutes(self) -> int:
+        return int(self.duration.total_seconds() // 60)
+
+    @property
+    def fee_label(self) -> str:
+        """The fee as every page, e-mail and calendar file shows it: "$150.00" or "no fee"."""
+        return dollars(self.fee) if self.fee else "no fee"
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -190,6 +213,23 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    client_location = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For a video session: the US state (or outside the US) the client said they "
+        "will be in, which the therapist must be licensed for.",
+    )
+    payment = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[("insurance", "Insurance"), ("self_pay", "Paying for themselves")],
+        help_text="How the client said they will pay, when they confirmed.",
+    )
+    video_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The meeting a video provider created for this session (provider backend).",
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -217,6 +257,30 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.therapist} at {self.starts_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    # Joining a video session ----------------------------------------------------------------
+
+    JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+    @property
+    def join_opens_at(self) -> datetime:
+        return self.starts_at - self.JOIN_OPENS_BEFORE
+
+    def may_join(self, now: datetime) -> bool:
+        """A booked video session can be joined from 15 minutes before it until it ends."""
+        return (
+            self.session_type.is_telehealth
+            and self.status == self.Status.BOOKED
+            and self.join_opens_at <= now < self.ends_at
+        )
+
+    @property
+    def may_join_now(self) -> bool:
+        return self.may_join(timezone.now())
+
+    @property
+    def client_location_name(self) -> str:
+        return location_name(self.client_location)
 
     # Outcomes the therapist records --------------------------------------------------------
 
@@ -519,3 +583,46 @@ class BookingRules(models.Model):
 
 
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)
+
+
+class GoodFaithEstimateQuerySet(models.QuerySet["GoodFaithEstimate"]):
+    def for_user(self, user: "User") -> Self:
+        """What this person may see: a client their own estimates, a therapist theirs, staff all."""
+        return scoped(self, user, client="client", therapist="appointment__therapist__user")
+
+
+class GoodFaithEstimate(models.Model):
+    """A Good Faith Estimate for a self-pay client (No Surprises Act, 45 CFR 149.610).
+
+    Each version is kept as issued (its content is a snapshot); a change is a new number. Kept
+    at least six years (`keep_until`), and never deleted while an appointment points to it.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="estimates")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="estimates"
+    )
+    number = models.PositiveSmallIntegerField(default=1)
+    content = models.JSONField()
+    issued_at = models.DateTimeField()
+    due_by = models.DateField(help_text="The latest day the law allowed for giving it.")
+    keep_until = models.DateField()
+
+    objects = GoodFaithEstimateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "number"], name="estimate_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(keep_until__gte=F("due_by")), name="estimate_kept_after_issue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Good Faith Estimate {self.appointment_id}-{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:estimate", kwargs={"pk": self.appointment_id})

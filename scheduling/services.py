@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -24,11 +24,20 @@ from consent import status as consent_status
 from practice.models import PracticeSettings, Therapist, User
 from scheduling import reminders
 from scheduling.availability import bookable_session_types, nearest_open_slots, slot_rules_for
-from scheduling.models import Appointment, BookingError, HoldQuota, SessionType
+from scheduling.estimates import estimate_due_by
+from scheduling.models import (
+    Appointment,
+    BookingError,
+    GoodFaithEstimate,
+    HoldQuota,
+    SessionType,
+)
 from scheduling.slots import SlotRules, is_open_slot
 from scheduling.wording import describe
 
 HOLD_FOR = timedelta(minutes=10)
+# Records of estimates are kept at least six years (45 CFR 149.610 and HIPAA's retention rule).
+KEEP_ESTIMATES_YEARS = 6
 # A booking cancelled this soon after it was made is a change of mind, never a late cancellation.
 GRACE_PERIOD = timedelta(minutes=10)
 HOLD_ENDED = "Your hold on that time ended and it was released. Please choose a time again."
@@ -65,13 +74,20 @@ def hold_slot(
     hold_key: str,
     client: User | None = None,
     address: str | None = None,
+    client_location: str = "",
 ) -> Appointment:
     """Hold an open slot for ten minutes for the visitor whose session carries `hold_key`.
 
     A visitor holds one slot at a time: holding another releases the first. Each visitor (the
-    session and the network address) may make only so many holds an hour.
+    session and the network address) may make only so many holds an hour. A video session
+    needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
+    if session_type.is_telehealth and not therapist.sees_by_video_in(client_location):
+        raise BookingNotAllowed(
+            f"{therapist.first_name} can meet by video only while you are in "
+            f"{therapist.licensed_state_names}."
+        )
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -89,11 +105,18 @@ def hold_slot(
             status=Appointment.Status.HELD,
             held_until=now + HOLD_FOR,
             hold_key=hold_key,
+            client_location=client_location if session_type.is_telehealth else "",
         )
 
 
-def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appointment:
-    """Turn the visitor's hold into a booking for `client`; confirming twice books once."""
+def confirm_booking(
+    *, appointment_id: int, hold_key: str, client: User, payment: str = ""
+) -> Appointment:
+    """Turn the visitor's hold into a booking for `client`; confirming twice books once.
+
+    A client who pays for themselves (`payment="self_pay"`) gets a Good Faith Estimate, issued
+    in the same transaction as the booking, so it is never later than the law allows.
+    """
     if not client.is_client:
         raise BookingNotAllowed("Only clients can book sessions here.")
     now = timezone.now()
@@ -118,9 +141,64 @@ def confirm_booking(*, appointment_id: int, hold_key: str, client: User) -> Appo
         hold.client = client
         hold.booked_at = now
         hold.held_until = None
-        hold.save(update_fields=["status", "client", "booked_at", "held_until"])
+        hold.payment = payment
+        hold.save(update_fields=["status", "client", "booked_at", "held_until", "payment"])
+        if payment == "self_pay":
+            issue_estimate(appointment=hold, now=now)
         reminders.schedule_appointment_messages(hold)
     return hold
+
+
+def estimate_content(appointment: Appointment, client: User) -> dict:
+    """What a Good Faith Estimate says (45 CFR 149.610(c)): who, what at which charge, by whom."""
+    practice = PracticeSettings.load()
+    session_type, therapist = appointment.session_type, appointment.therapist
+    fee = str(session_type.fee)
+    where = "Telehealth (video)" if session_type.is_telehealth else practice.address
+    return {
+        "client_name": client.get_full_name() or client.display_name,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+        "services": [
+            {
+                "description": f"{session_type.name} ({session_type.duration_minutes} minutes)",
+                "code": session_type.service_code,
+                "date": appointment.starts_at.astimezone(client.zone).date().isoformat(),
+                "charge": fee,
+            }
+        ],
+        "total": fee,
+        "provider": f"{therapist.public_name}, {therapist.credentials}",
+        "practice": practice.name,
+        "npi": practice.npi,
+        "tin": practice.tin,
+        "location": ", ".join(practice.address.splitlines()),
+        "service_location": ", ".join(where.splitlines()),
+    }
+
+
+def issue_estimate(*, appointment: Appointment, now: datetime) -> GoodFaithEstimate:
+    """Issue the appointment's next Good Faith Estimate version (the first at booking; staff
+    issue a new one when something in it changes). Earlier versions are kept."""
+    assert appointment.client is not None
+    zone = PracticeSettings.load().zone
+    number = (appointment.estimates.aggregate(top=Max("number"))["top"] or 0) + 1
+    scheduled_on = (appointment.booked_at or now).astimezone(zone).date()
+    issued_on = now.astimezone(zone).date()
+    try:
+        keep_until = issued_on.replace(year=issued_on.year + KEEP_ESTIMATES_YEARS)
+    except ValueError:  # 29 February
+        keep_until = issued_on.replace(year=issued_on.year + KEEP_ESTIMATES_YEARS, day=28)
+    return GoodFaithEstimate.objects.create(
+        appointment=appointment,
+        client=appointment.client,
+        number=number,
+        content=estimate_content(appointment, appointment.client),
+        issued_at=now,
+        due_by=estimate_due_by(
+            scheduled_on=scheduled_on, service_on=appointment.starts_at.astimezone(zone).date()
+        ),
+        keep_until=keep_until,
+    )
 
 
 def hold_ended(
@@ -242,6 +320,7 @@ def reschedule_appointment(
             # The grace period belongs to the original booking, not to each move.
             booked_at=old.booked_at or now,
             rescheduled_from=old,
+            client_location=old.client_location,
         )
         reminders.reschedule_appointment_messages(old, new)
     return new

@@ -2,7 +2,14 @@
 
 from django.urls import path, re_path
 
-from scheduling import availability_views, booking_views, calendar_views, staff_views, views
+from scheduling import (
+    availability_views,
+    booking_views,
+    calendar_views,
+    staff_views,
+    video_views,
+    views,
+)
 
 app_name = "scheduling"
 
@@ -49,11 +56,14 @@ urlpatterns = [
         name="staff-waive-late-change",
     ),
     # Booking and the client's own sessions.
+    path("fees/", booking_views.fees, name="fees"),
     path("book/<slug:slug>/", booking_views.book, name="book"),
     path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),
     path("holds/<int:pk>/", booking_views.hold, name="hold"),
     path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
     path("sessions/<int:pk>/booked/", booking_views.booked, name="booked"),
+    path("sessions/<int:pk>/join/", video_views.join, name="join"),
+    path("sessions/<int:pk>/estimate/", booking_views.estimate, name="estimate"),
     path("sessions/<int:pk>/cancel/", booking_views.client_cancel, name="client-cancel"),
     path(
         "sessions/<int:pk>/reschedule/",

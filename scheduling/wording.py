@@ -1,21 +1,13 @@
 """How scheduling talks about time to people."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from practice import dates
+from practice.dates import describe_duration as describe
 
-
-def describe(duration: timedelta) -> str:
-    """24 hours, 60 days, 30 minutes: a duration as a person would say it."""
-    seconds = int(duration.total_seconds())
-    # People say "24 hours" and "36 hours" but "3 days", so days start at two.
-    for unit, size, least in (("day", 86400, 2 * 86400), ("hour", 3600, 3600), ("minute", 60, 60)):
-        if seconds >= least and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{max(seconds // 60, 0)} minutes"
+__all__ = ["describe", "week_zone_label", "zone_label", "zone_options"]
 
 
 def zone_label(zone: ZoneInfo, *, at: datetime | None = None) -> str:

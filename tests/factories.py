@@ -1,6 +1,7 @@
 """Small helpers that make the people and things tests need, with fixed defaults."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 
@@ -71,6 +72,7 @@ def make_session_type(
     new_clients_may_book: bool = True,
     modality: str = "in_person",
     therapists=(),
+    fee: Decimal | int = 0,
 ) -> SessionType:
 
     session_type = SessionType.objects.create(
@@ -78,6 +80,7 @@ def make_session_type(
         duration=timedelta(minutes=minutes),
         new_clients_may_book=new_clients_may_book,
         modality=modality,
+        fee=fee,
     )
     session_type.therapists.set(therapists)
     return session_type
@@ -158,6 +161,7 @@ def make_signature(
         client=client,
         version=version,
         digest=version.digest,
+        terms=version.terms,
         typed_name=typed_name or client.get_full_name(),
         guardian_name=guardian_name,
         guardian_relationship=guardian_relationship,

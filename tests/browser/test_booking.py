@@ -53,6 +53,7 @@ def test_a_new_visitor_books_a_first_session_end_to_end(
     # Back on the held time, now logged in.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your time with Maya")
     assert_accessible(page)
+    page.get_by_label("With my health insurance").check()
     page.get_by_role("button", name="Confirm my booking").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
@@ -90,6 +91,8 @@ def test_the_booking_page_works_without_javascript(browser, live_server, demo_pr
     page.get_by_role("link", name="Later week").click()
     expect(page.get_by_text("Times are shown in")).to_contain_text("Berlin time")
 
+    # The first kind listed is the free video consultation, which asks where the client will be.
+    page.get_by_label("Where will you be during the session?").select_option("CO")
     page.locator("#slot-list .slots button").first.click()
     expect(page.get_by_text("Held for you until")).to_be_visible()
     assert Appointment.objects.filter(status="held").count() == 1

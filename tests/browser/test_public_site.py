@@ -30,7 +30,7 @@ def test_the_skip_link_moves_focus_to_the_main_content(page, live_server, demo_p
     expect(page.locator("main")).to_be_focused()
 
 
-@pytest.mark.parametrize("path", ["/first-session/", "/privacy/", "/contact/"])
+@pytest.mark.parametrize("path", ["/first-session/", "/privacy/", "/contact/", "/scheduling/fees/"])
 def test_information_pages_are_accessible(
     page, live_server, demo_practice, assert_accessible, path
 ):

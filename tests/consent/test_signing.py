@@ -84,8 +84,10 @@ def test_a_client_signs_and_the_signature_keeps_the_evidence(client, alice, info
     assert signature.ip_address == "198.51.100.23"
     assert signature.user_agent.startswith("Mozilla/5.0 (iPhone")
     assert signature.guardian_name == "" and not signature.signed_by_guardian
-    # The digest is the SHA-256 of exactly the title and body the page showed.
-    shown = f"{version.title}\n\n{version.body}".encode()
+    # The digest is the SHA-256 of exactly the title and body the page showed, with the
+    # practice's late fee filled in where the text quotes it.
+    assert "{late_cancellation_fee}" in version.body and "$0.00" in version.text_shown
+    shown = f"{version.title}\n\n{version.text_shown}".encode()
     assert signature.digest == hashlib.sha256(shown).hexdigest() == version.digest
     assert "You signed the Informed Consent for Treatment" in client.get("/consent/").text
 

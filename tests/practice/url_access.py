@@ -27,6 +27,7 @@ URL_ACCESS = {
     "practice:home-for-role": {**EVERYONE_REDIRECTED, "anonymous": "login"},
     "practice:portal": CLIENTS,
     "practice:security": SIGNED_IN,
+    "practice:profile": CLIENTS,
     "practice:staff-dashboard": STAFF,
     "practice:invite": STAFF,
     "practice:message-list": STAFF,

@@ -265,3 +265,21 @@ def test_the_staff_calendar_runs_the_same_queries_for_1_or_200_sessions(
     # then the intake and consent badges (one query and three, as the portal asks)
     with django_assert_num_queries(9):
         client.get(f"/scheduling/staff/calendar/?therapist={dana.therapist.pk}")
+
+
+def test_the_session_page_links_to_the_clients_sent_intake(client, alice, dana):
+    from tests.factories import INTAKE_ANSWERS, make_intake
+
+    appointment = make_appointment(
+        therapist=dana.therapist, client=alice, starts_at=datetime(2031, 1, 8, 10, tzinfo=DENVER)
+    )
+    client.force_login(dana)
+    page = client.get(f"/scheduling/calendar/appointments/{appointment.pk}/").text
+    assert "Alice has not sent the intake questionnaire yet." in page
+
+    submission = make_intake(
+        client=alice, answers=INTAKE_ANSWERS, status="new", therapist=dana.therapist
+    )
+    page = client.get(f"/scheduling/calendar/appointments/{appointment.pk}/").text
+    assert f'href="/intake/submissions/{submission.pk}/"' in page
+    assert client.get(f"/intake/submissions/{submission.pk}/").status_code == 200

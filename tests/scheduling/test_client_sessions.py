@@ -61,6 +61,15 @@ def test_the_portal_lists_sessions_in_the_clients_own_zone(client, alice, alices
     assert f"/scheduling/sessions/{past.pk}/cancel/" not in response.text
 
 
+def test_the_portal_always_offers_to_book_another_session(client, alice, alices_session):
+    client.force_login(alice)
+    with_a_session = client.get("/portal/").text
+    services.cancel_appointment(appointment=alices_session, by=alice)
+    without = client.get("/portal/").text
+    assert 'href="/therapists/">Book another session' in with_a_session
+    assert 'href="/therapists/">Book a session' in without
+
+
 def test_the_portal_shows_nobody_elses_sessions(client, bob, alices_session):
     client.force_login(bob)
     response = client.get("/portal/")

@@ -181,7 +181,8 @@ def test_a_text_withdrawn_after_booking_is_not_sent(texting_alice, dana, setting
 def test_a_text_fits_one_segment_and_says_how_to_stop(texting_alice, dana, settings):
     texting_alice.time_zone = "America/Los_Angeles"
     texting_alice.save()
-    telehealth = make_session_type(name="Telehealth follow-up", modality="telehealth")
+    # A fee is set, and the text (asserted whole) still never says what a session costs.
+    telehealth = make_session_type(name="Telehealth follow-up", modality="telehealth", fee=150)
     book(
         client=texting_alice,
         therapist=dana.therapist,

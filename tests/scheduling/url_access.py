@@ -34,6 +34,32 @@ def alices_appointment(w):
     )
 
 
+def alices_video_session(w):
+    from tests.factories import make_appointment, make_session_type
+
+    video = make_session_type(name="Video follow-up", modality="telehealth")
+    appointment = make_appointment(
+        therapist=w.dana.therapist,
+        client=w.alice,
+        starts_at=timezone.now() + timedelta(days=9),
+        session_type=video,
+    )
+    return {"pk": appointment.pk}
+
+
+# The two people of a video session may open its join page; staff have no room to join.
+THE_TWO = {"anonymous": "login", "alice": "200", "bob": "404", "dana": "200", "sam": "403"}
+
+
+def alices_estimate(w):
+    from scheduling import services
+
+    appointment = alices_appointment(w)
+    if not appointment.estimates.exists():
+        services.issue_estimate(appointment=appointment, now=timezone.now())
+    return {"pk": appointment.pk}
+
+
 def signed_token(w):
     from scheduling.links import manage_token
 
@@ -67,6 +93,9 @@ def danas_day(w):
 
 URL_ACCESS = {
     "scheduling:calendar": THERAPISTS,
+    "scheduling:fees": PUBLIC,
+    "scheduling:join": {**THE_TWO, "kwargs": alices_video_session},
+    "scheduling:estimate": {**ALICES, "kwargs": alices_estimate},
     "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold-create": {**POST_ONLY, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
