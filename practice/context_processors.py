@@ -1,7 +1,15 @@
 from django.http import HttpRequest
 
+from practice.middleware import session_idle_timeout
 from practice.models import PracticeSettings
 
 
 def practice(request: HttpRequest) -> dict:
-    return {"practice": PracticeSettings.load()}
+    user = getattr(request, "user", None)
+    return {
+        "practice": PracticeSettings.load(),
+        # The page warns before this many idle seconds sign the person out (static/js/session.js).
+        "session_idle_seconds": (
+            session_idle_timeout(user) if user is not None and user.is_authenticated else None
+        ),
+    }

@@ -24,6 +24,7 @@ practice_patterns = [
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
     path("home/", views.home_for_role, name="home-for-role"),
     path("security/", views.security, name="security"),
+    path("session/keep-alive/", views.session_keepalive, name="session-keepalive"),
     path("portal/", views.portal, name="portal"),
     path("portal/details/", views.profile, name="profile"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),

@@ -47,6 +47,13 @@ def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def session_keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The "Stay signed in" button: any signed-in request restarts the idle clock."""
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_GET
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,

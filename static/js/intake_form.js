@@ -40,6 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
         }
         if (!response.ok) throw new Error(String(response.status));
         status.innerHTML = await response.text();
+        document.dispatchEvent(new CustomEvent("session:activity"));
       })
       .catch(() => {
         dirty = true;
@@ -62,6 +63,8 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("submit", () => {
     dirty = false; // the button's own post saves everything
   });
+  // Signed out soon for being idle (static/js/session.js): keep what is typed first.
+  document.addEventListener("session:expiring", () => save(true));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") save(true);
   });

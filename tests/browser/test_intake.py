@@ -186,3 +186,28 @@ def test_without_javascript_follow_up_questions_are_shown_and_the_page_still_wor
     expect(page.get_by_role("heading", level=1)).to_have_text("Staying in touch")
     assert Answer.objects.filter(submission=submission).count() == 3
     context.close()
+
+
+def test_a_client_is_warned_before_an_idle_sign_out_keeps_the_draft_and_stays(
+    page, live_server, demo_practice, alice, assert_accessible
+):
+    page.clock.install()  # the browser's clock only: the server's sign-in is still fresh
+    page.set_viewport_size(PHONE)
+    submission = make_intake(client=alice)
+    log_in(page, live_server.url, "alice@example.org", PASSWORD)
+    page.goto(live_server.url + "/intake/section/3/")
+    page.get_by_label("What would you like to be different?").fill("Sleep through the night.")
+    warning = page.locator("#session-warning")
+    expect(warning).to_be_hidden()
+
+    page.clock.fast_forward("55:30")  # clients are signed out after an hour idle
+
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("button", name="Stay signed in")).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="Saved a draft at")).to_be_visible()
+    assert Answer.objects.get(submission=submission).value == "Sleep through the night."
+    assert_accessible(page)
+    with page.expect_response(re.compile(r"/session/keep-alive/$")) as kept:
+        warning.get_by_role("button", name="Stay signed in").click()
+    assert kept.value.status == 204
+    expect(warning).to_be_hidden()

@@ -118,3 +118,25 @@ def test_the_security_page_says_when_people_are_signed_out(client, dana, alice):
     client.force_login(alice)
     page = client.get("/security/").text
     assert "(60 minutes)" in page and 'href="/accounts/sessions/"' in page
+
+
+def test_pages_tell_the_browser_when_an_idle_sign_out_comes(client, alice, dana):
+    assert "data-session-idle" not in client.get("/").text  # nobody is signed in
+    client.force_login(alice)
+    portal = client.get("/portal/").text
+    assert 'data-session-idle="3600"' in portal and 'id="session-warning"' in portal
+    client.force_login(dana)
+    assert 'data-session-idle="1800"' in client.get("/scheduling/calendar/").text
+
+
+def test_stay_signed_in_restarts_the_idle_clock(client, dana):
+    client.force_login(dana)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert client.get("/scheduling/calendar/").status_code == 200
+        clock.shift(timedelta(minutes=26))
+        assert client.get("/session/keep-alive/").status_code == 204
+        clock.shift(timedelta(minutes=26))
+        assert client.get("/scheduling/calendar/").status_code == 200  # 52 minutes, not idle
+        clock.shift(timedelta(minutes=31))
+        assert signed_out(client.get("/session/keep-alive/"))  # too late to stay

@@ -27,6 +27,7 @@ URL_ACCESS = {
     "practice:home-for-role": {**EVERYONE_REDIRECTED, "anonymous": "login"},
     "practice:portal": CLIENTS,
     "practice:security": SIGNED_IN,
+    "practice:session-keepalive": {**{p: "204" for p in SIGNED_IN}, "anonymous": "login"},
     "practice:profile": CLIENTS,
     "practice:staff-dashboard": STAFF,
     "practice:invite": STAFF,
