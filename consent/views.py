@@ -19,6 +19,7 @@ from consent.status import (
     statuses,
     statuses_for,
 )
+from practice.account_changes import notify_phone_changed, phone_change_needs_password
 from practice.models import User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -173,6 +174,7 @@ def _download(request: HttpRequest, signatures: list[Signature], filename: str) 
 @client_required
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
+@phone_change_needs_password
 def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_force = ContactPreference.objects.for_user(request.user).in_force()
     allowed = in_force.channels if in_force else CHANNELS_BEFORE_ANY_CHOICE
@@ -191,6 +193,7 @@ def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         if number_changed:
             request.user.mobile_phone = number
             request.user.save(update_fields=["mobile_phone"])
+            notify_phone_changed(request)
         if choices_changed:
             services.change_contact_preference(client=request.user, **chosen)
         if choices_changed or number_changed:

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practice import outbox, replies, services, sms
+from practice.account_changes import notify_phone_changed, phone_change_needs_password
 from practice.forms import InvitationForm, ProfileForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
@@ -74,10 +75,13 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@phone_change_needs_password
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if form.is_valid():
         form.save()
+        if "mobile_phone" in form.changed_data:
+            notify_phone_changed(request)
         messages.success(request, "Your details are saved.")
         return redirect("practice:profile")
     return render(request, "practice/profile.html", {"form": form})

@@ -29,6 +29,12 @@ def make_user(
     return user
 
 
+def reauthenticate(client) -> None:
+    """Type the password again, as allauth asks before a change to how we reach someone."""
+    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code == 302
+
+
 def make_client(*, email: str = "client@example.org", **fields) -> User:
     return make_user(email=email, role=User.Role.CLIENT, **fields)
 

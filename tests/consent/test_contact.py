@@ -5,6 +5,7 @@ import pytest
 from consent.models import ContactPreference
 from consent.status import allowed_channels
 from tests.consent.helpers import sign_form
+from tests.factories import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def test_withdrawing_texts_in_the_portal_stops_them_from_the_next_send_on(client
 
 def test_channels_can_be_switched_on_again_after_signing(client, alice, contact):
     client.force_login(alice)
+    reauthenticate(client)  # the mobile number changes
     client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
     client.post(PREFERENCES, {"email": "yes", "sms": "yes", "mobile_phone": "(970) 555-0123"})
     assert allowed_channels(alice) == {"email", "sms"}
@@ -68,6 +70,7 @@ def test_channels_can_be_switched_on_again_after_signing(client, alice, contact)
 
 def test_texts_need_a_mobile_number(client, alice, contact):
     client.force_login(alice)
+    reauthenticate(client)  # the mobile number changes
     client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
     response = client.post(PREFERENCES, {"email": "yes", "sms": "yes", "mobile_phone": ""})
     assert "Please give us a mobile number to text." in response.text
@@ -79,6 +82,7 @@ def test_texts_need_a_mobile_number(client, alice, contact):
 
 def test_changing_only_the_number_keeps_the_choices(client, alice, contact):
     client.force_login(alice)
+    reauthenticate(client)  # the mobile number changes
     client.post(SIGN, sign_form(contact, email_ok="yes", sms_ok="no"))
     client.post(PREFERENCES, {"email": "yes", "sms": "no", "mobile_phone": "+44 20 7946 0958"})
     alice.refresh_from_db()

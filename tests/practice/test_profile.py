@@ -9,7 +9,12 @@ from django.core import mail
 from practice import outbox
 from practice.models import OutboundMessage
 from scheduling import services
-from tests.factories import make_booking_rules, make_session_type, make_weekly_hours
+from tests.factories import (
+    make_booking_rules,
+    make_session_type,
+    make_weekly_hours,
+    reauthenticate,
+)
 from tests.scheduling.conftest import NOW, denver
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +31,7 @@ DETAILS = {
 
 def test_a_client_updates_their_details(client, alice):
     client.force_login(alice)
+    reauthenticate(client)  # the mobile number changes
     assert "Your details" in client.get(URL).text
 
     response = client.post(URL, DETAILS, follow=True)
@@ -57,6 +63,7 @@ def test_the_portal_links_to_the_details_page(client, alice):
 
 def test_a_bad_phone_or_zone_is_explained_and_nothing_is_saved(client, alice):
     client.force_login(alice)
+    reauthenticate(client)  # the mobile number changes
     response = client.post(URL, {**DETAILS, "mobile_phone": "555", "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
     assert "Please enter a phone number with its area code." in response.text
@@ -100,6 +107,7 @@ def test_a_new_time_zone_changes_every_later_surface(
                 by=alice,
             )
         client.force_login(alice)
+        reauthenticate(client)  # the mobile number changes
         assert "Thursday 10 January 2030, 10:00 AM" in client.get("/portal/").text
 
         client.post(URL, DETAILS)
@@ -116,3 +124,27 @@ def test_a_new_time_zone_changes_every_later_surface(
     client.force_login(dana)
     session_page = client.get(f"/scheduling/calendar/appointments/{appointment.pk}/").text
     assert "Ali" in session_page and "she/her" in session_page
+
+
+def test_a_new_mobile_number_needs_the_password_again_and_sends_a_notice(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)  # signed in, but not within the last five minutes
+
+    asked = client.post(URL, DETAILS)
+    assert asked.status_code == 302 and asked.url.startswith("/accounts/reauthenticate/")
+    alice.refresh_from_db()
+    assert alice.mobile_phone == "" and alice.pronouns == ""  # nothing saved yet
+
+    same_number = client.post(URL, {**DETAILS, "mobile_phone": ""})
+    assert same_number.url == URL  # other details need no password
+    assert mailoutbox == []
+
+    reauthenticate(client)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post(URL, DETAILS)
+    alice.refresh_from_db()
+    assert alice.mobile_phone == "+19705550123"
+    (notice,) = mailoutbox
+    assert notice.to == [alice.email] and notice.subject.endswith("Your mobile number was changed")
+    assert "5550123" not in notice.body and "555-0123" not in notice.body

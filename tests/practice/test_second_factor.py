@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from practice.mfa import MFAAdapter
 from practice.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from tests.test_url_access import World, access_table
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +51,6 @@ def sign_in_with_a_second_factor(client, user: User) -> str:
     log_in_with_code(client, user, secret)
     reauthenticate(client)
     return secret
-
-
-def reauthenticate(client) -> None:
-    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    assert response.status_code == 302
 
 
 def private_urls(world: World) -> list[str]:
