@@ -1,16 +1,20 @@
 from django import forms
 
 from practice.models import TIME_ZONE_CHOICES, User
+from practice.validators import validate_no_bidi_controls
+
+NAME_VALIDATORS = [validate_no_bidi_controls]
 
 
 class ClientSignupForm(forms.Form):
     """Extra fields on allauth's sign-up form: how we should address the new client."""
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label="First name", validators=NAME_VALIDATORS)
+    last_name = forms.CharField(max_length=150, label="Last name", validators=NAME_VALIDATORS)
     preferred_name = forms.CharField(
         max_length=80,
         required=False,
+        validators=NAME_VALIDATORS,
         label="Name you would like us to use (optional)",
     )
     pronouns = forms.CharField(max_length=40, required=False, label="Pronouns (optional)")
@@ -33,8 +37,8 @@ class ClientSignupForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="E-mail address")
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, validators=NAME_VALIDATORS)
+    last_name = forms.CharField(max_length=150, validators=NAME_VALIDATORS)
     role = forms.ChoiceField(
         choices=[(User.Role.THERAPIST, "Therapist"), (User.Role.STAFF, "Staff")]
     )
