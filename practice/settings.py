@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees the user for its 405 page and is the first to see a view's exception.
+    "practice.errors.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -140,6 +142,11 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Denver"
 USE_I18N = True
 USE_TZ = True
+
+# Error pages: the 400, 500 and 503 pages render without the database, so the practice's
+# name and phone for them come from here (the admin's practice settings need the database).
+PRACTICE_NAME = env.str("DJANGO_PRACTICE_NAME", default="Poudre Valley Behavior Therapy")
+PRACTICE_PHONE = env.str("DJANGO_PRACTICE_PHONE", default="(970) 555-0142" if DEBUG else "")
 
 # Static files and uploads
 STATIC_URL = "static/"
