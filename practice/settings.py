@@ -252,13 +252,36 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
 HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
 HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
 
-# Logging: no client data goes to logs, so nothing here formats request bodies.
+# Logging: no client data goes to logs, so nothing here formats request bodies. Paths are
+# logged with manage and feed tokens and admin searches masked (practice/log_filters.py);
+# gunicorn's access log gets the same through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "practice.log_filters.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "loggers": {
+        # runserver's access log, which Django otherwise writes through a handler of its own.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# Error reports (to logs or mail) never carry a request's body or cookies.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "practice.log_filters.PrivateExceptionReporterFilter"
 
 # Security
 SECURE_CSP = {

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from practice import outbox, services
@@ -88,6 +89,7 @@ def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if form.is_valid():
