@@ -67,15 +67,21 @@ run: $(VENV)/.installed
 services:
 	@bash .ci/services
 
+# $(call debian_tool,CHECK,PACKAGE,USE): when CHECK fails, install Debian's PACKAGE as root,
+# or say what USE needs and stop.
+define debian_tool
+if ! $(1); then \
+  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+    echo "Installing Debian's $(2) for $(3)"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "Needed for $(3): Debian's $(2) (sudo apt-get install $(2))."; exit 1; \
+  fi; \
+fi
+endef
+
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Chromium at /usr/bin/chromium (Debian: sudo apt-get install chromium)."; exit 1; \
-	  fi; \
-	fi
+	@$(call debian_tool,[ -x /usr/bin/chromium ],chromium,the browser tests)
 
 test: export DJANGO_DEBUG = false
 test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
@@ -109,14 +115,7 @@ security: $(VENV)/.installed services wapiti
 	@bash .ci/security
 
 wapiti:
-	@if ! command -v wapiti >/dev/null; then \
-	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's wapiti for make security"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti >/dev/null; \
-	  else \
-	    echo "make security needs wapiti (Debian: sudo apt-get install wapiti)."; exit 1; \
-	  fi; \
-	fi
+	@$(call debian_tool,command -v wapiti >/dev/null,wapiti,the security scans)
 
 # mypy's Django plugin loads the settings, which refuse to load without a secret key unless
 # DJANGO_DEBUG is true; these values only let the type checker read them.
