@@ -1,7 +1,7 @@
 """Canary sweep (part of issue 14): unique strings in a client's PHI fields never reach the logs.
 
 A client whose names, e-mail, phone, intake answers and cancellation reason are canaries logs
-in, fills in the intake, cancels a session, meets a 404 and a 500; every log record at DEBUG
+in, fills in the intake, cancels a session, meets a 404 and a 500; every log record at DEBUG,
 every task's arguments and every e-mail subject are then searched. Texts, feeds and URLs
 are not swept here yet.
 """
