@@ -30,7 +30,7 @@ def review(category: str, item: dict) -> str | None:
     if category == "HTTP Secure Headers" and "X-XSS-Protection" in info:
         return "a retired header browsers ignore; the Content-Security-Policy does its job"
     if category == "HttpOnly Flag cookie" and info.endswith(": csrftoken"):
-        return "Django's CSRF cookie; HttpOnly would add nothing (Django's docs), the session is"
+        return "Django's CSRF cookie, where HttpOnly adds nothing; the session cookie has it"
     return None
 
 
