@@ -29,7 +29,7 @@ fi; \
 exit 1
 endef
 
-.PHONY: help run test lint format bench services chromium
+.PHONY: help run test lint format bench services chromium security wapiti
 
 help:
 	@echo "make run    set up and serve the demo practice on http://127.0.0.1:$(PORT)"
@@ -37,6 +37,7 @@ help:
 	@echo "make test   set up what the tests need and run the whole suite"
 	@echo "make lint   ruff check, format check and mypy"
 	@echo "make bench  print speed figures"
+	@echo "make security  bandit, then wapiti against a production-settings server"
 
 $(PY):
 	@python="$$($(find_python))" || { echo "Python 3.12 or newer is needed (Django 6). Install it and try again."; exit 1; }; \
@@ -66,15 +67,21 @@ run: $(VENV)/.installed
 services:
 	@bash .ci/services
 
+# $(call debian_tool,CHECK,PACKAGE,USE): when CHECK fails, install Debian's PACKAGE as root,
+# or say what USE needs and stop.
+define debian_tool
+if ! $(1); then \
+  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+    echo "Installing Debian's $(2) for $(3)"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "Needed for $(3): Debian's $(2) (sudo apt-get install $(2))."; exit 1; \
+  fi; \
+fi
+endef
+
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Chromium at /usr/bin/chromium (Debian: sudo apt-get install chromium)."; exit 1; \
-	  fi; \
-	fi
+	@$(call debian_tool,[ -x /usr/bin/chromium ],chromium,the browser tests)
 
 test: export DJANGO_DEBUG = false
 test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
@@ -99,6 +106,18 @@ bench: export CACHE_URL = $(TEST_CACHE_URL)
 bench: $(VENV)/.installed services
 	$(PY) -m bench.scheduling
 	$(PY) -m bench.outbox
+
+# Not part of `make test` (a few minutes). Scans its own database and a gunicorn on
+# 127.0.0.1:$(SECURITY_PORT); see README, "Security".
+SECURITY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/practice_security
+SECURITY_PORT ?= 8765
+security: export SECURITY_DATABASE_URL := $(SECURITY_DATABASE_URL)
+security: export SECURITY_PORT := $(SECURITY_PORT)
+security: $(VENV)/.installed services wapiti
+	@bash .ci/security
+
+wapiti:
+	@$(call debian_tool,command -v wapiti >/dev/null,wapiti,the security scans)
 
 # mypy's Django plugin loads the settings, which refuse to load without a secret key unless
 # DJANGO_DEBUG is true; these values only let the type checker read them.

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from consent import services
 from consent.forms import ContactPreferenceForm, DeclineForm, SignatureForm
@@ -48,7 +48,7 @@ def _signature_for(user: User, pk: int) -> Signature:
 
 
 @client_required
-@require_GET
+@require_safe
 def to_sign(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = statuses_for(request.user)
     return render(
@@ -64,7 +64,7 @@ def to_sign(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @client_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def document(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     status = get_status_for(request.user, slug)
     version = status.current
@@ -107,7 +107,7 @@ def document(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @client_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def decline(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     status = get_status_for(request.user, slug)
     earlier = Decline.objects.for_user(request.user).filter(version=status.current).first()
@@ -130,7 +130,7 @@ def decline(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @client_required
-@require_GET
+@require_safe
 def signed(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consent/signed.html", {"signatures": signatures_of(request.user)})
 
@@ -140,21 +140,21 @@ def _copy_context(request: HttpRequest, signatures: list[Signature]) -> dict:
 
 
 @client_required
-@require_GET
+@require_safe
 def signature(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _signature_for(request.user, pk)
     return render(request, "consent/signature.html", _copy_context(request, [found]))
 
 
 @client_required
-@require_GET
+@require_safe
 def signature_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _signature_for(request.user, pk)
     return _download(request, [found], f"signed-{found.version.document.slug}-{found.pk}.html")
 
 
 @client_required
-@require_GET
+@require_safe
 def signed_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _download(request, list(signatures_of(request.user)), "signed-documents.html")
 
@@ -173,7 +173,7 @@ def _download(request: HttpRequest, signatures: list[Signature], filename: str) 
 
 @client_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @phone_change_needs_password
 def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_force = ContactPreference.objects.for_user(request.user).in_force()
@@ -213,7 +213,7 @@ def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = list(
         User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent.status import clients_missing_consent
 from intake import services
@@ -47,7 +47,7 @@ def step_url(step: int, intake: Intake) -> str:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
@@ -63,7 +63,7 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def section(request: AuthenticatedHttpRequest, step: int) -> HttpResponse:
     submission = _own_submission(request.user)
@@ -126,7 +126,7 @@ def save_draft(request: AuthenticatedHttpRequest, step: int) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
@@ -156,7 +156,7 @@ def check(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @client_required
-@require_GET
+@require_safe
 def submitted(request: AuthenticatedHttpRequest) -> HttpResponse:
     submission = _own_submission(request.user)
     if submission is None or submission.is_draft:
@@ -170,7 +170,7 @@ def submitted(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @clinician_or_staff_required
-@require_GET
+@require_safe
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapists = list(Therapist.objects.listed())
     form = QueueFilterForm(request.GET or None, therapists=therapists)
@@ -258,7 +258,7 @@ def _detail(
 
 
 @clinician_or_staff_required
-@require_GET
+@require_safe
 def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _submission_for(request.user, pk))
 
@@ -323,7 +323,7 @@ def submission_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 
 @staff_required
-@require_GET
+@require_safe
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.for_user(request.user).select_related(
         "actor", "submission__client"

@@ -4,19 +4,23 @@ from django.core.exceptions import ValidationError
 
 from practice.models import TIME_ZONE_CHOICES, User
 from practice.phones import InvalidPhone, normalise_phone
+from practice.validators import validate_no_bidi_controls
 
 # The names people type about themselves, which a password must not resemble.
 PERSONAL_ATTRIBUTES = ("email", "first_name", "last_name", "preferred_name")
+
+NAME_VALIDATORS = [validate_no_bidi_controls]
 
 
 class ClientSignupForm(forms.Form):
     """Extra fields on allauth's sign-up form: how we should address the new client."""
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label="First name", validators=NAME_VALIDATORS)
+    last_name = forms.CharField(max_length=150, label="Last name", validators=NAME_VALIDATORS)
     preferred_name = forms.CharField(
         max_length=80,
         required=False,
+        validators=NAME_VALIDATORS,
         label="Name you would like us to use (optional)",
     )
     pronouns = forms.CharField(max_length=40, required=False, label="Pronouns (optional)")
@@ -53,8 +57,8 @@ class ClientSignupForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="E-mail address")
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, validators=NAME_VALIDATORS)
+    last_name = forms.CharField(max_length=150, validators=NAME_VALIDATORS)
     role = forms.ChoiceField(
         choices=[(User.Role.THERAPIST, "Therapist"), (User.Role.STAFF, "Staff")]
     )

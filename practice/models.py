@@ -16,6 +16,7 @@ from practice.dates import describe_duration
 from practice.locations import US_STATES, location_name, state_codes
 from practice.money import dollars
 from practice.scoping import scoped
+from practice.validators import validate_no_bidi_controls, validate_photo_size
 
 # The group that gives staff the admin permissions their work needs: every permission of these
 # apps (their admin classes narrow it), and these of the practice app. Nothing of Django's own
@@ -102,9 +103,18 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]  # people log in with their e-mail address
     email = models.EmailField("e-mail address", unique=True)
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[validate_no_bidi_controls]
+    )
+    last_name = models.CharField(
+        "last name", max_length=150, blank=True, validators=[validate_no_bidi_controls]
+    )
     role = models.CharField(max_length=16, choices=Role, default=Role.CLIENT)
     preferred_name = models.CharField(
-        max_length=80, blank=True, help_text="The name we use in every page and message."
+        max_length=80,
+        blank=True,
+        help_text="The name we use in every page and message.",
+        validators=[validate_no_bidi_controls],
     )
     pronouns = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(
@@ -180,9 +190,9 @@ class Therapist(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="therapist")
     slug = models.SlugField(unique=True)
-    public_name = models.CharField(max_length=120)
+    public_name = models.CharField(max_length=120, validators=[validate_no_bidi_controls])
     credentials = models.CharField(max_length=120, help_text="e.g. “PhD, Licensed Psychologist”")
-    photo = models.ImageField(upload_to="therapists/", blank=True)
+    photo = models.ImageField(upload_to="therapists/", blank=True, validators=[validate_photo_size])
     bio = models.TextField()
     approaches = models.CharField(max_length=300, help_text="Comma-separated.")
     specialties = models.CharField(max_length=300, help_text="Comma-separated.")

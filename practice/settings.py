@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # After authentication: therapists and staff without a second factor reach only the
     # account pages where they set one up (practice/middleware.py).
     "practice.middleware.SecondFactorMiddleware",
+    # Last, so it sees the user for its 405 page and is the first to see a view's exception.
+    "practice.errors.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "practice.urls"
@@ -212,6 +214,11 @@ TIME_ZONE = "America/Denver"
 USE_I18N = True
 USE_TZ = True
 
+# Error pages: the 400, 500 and 503 pages render without the database, so the practice's
+# name and phone for them come from here (the admin's practice settings need the database).
+PRACTICE_NAME = env.str("DJANGO_PRACTICE_NAME", default="Poudre Valley Behavior Therapy")
+PRACTICE_PHONE = env.str("DJANGO_PRACTICE_PHONE", default="(970) 555-0142" if DEBUG else "")
+
 # Static files and uploads
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -329,13 +336,36 @@ VIDEO_API_URL = env.str("DJANGO_VIDEO_API_URL", default="").rstrip("/")
 VIDEO_API_TOKEN = env.str("DJANGO_VIDEO_API_TOKEN", default="")
 VIDEO_API_TIMEOUT = env.float("DJANGO_VIDEO_API_TIMEOUT", default=10.0)
 
-# Logging: no client data goes to logs, so nothing here formats request bodies.
+# Logging: no client data goes to logs, so nothing here formats request bodies. Paths are
+# logged with manage and feed tokens and admin searches masked (practice/log_filters.py);
+# gunicorn's access log gets the same through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "practice.log_filters.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "loggers": {
+        # runserver's access log, which Django otherwise writes through a handler of its own.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# Error reports (to logs or mail) never carry a request's body or cookies.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "practice.log_filters.PrivateExceptionReporterFilter"
 
 # Security
 SECURE_CSP = {

@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
@@ -22,6 +21,9 @@ practice_patterns = [
     ),
     path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
+    # Uploaded media in every environment (WhiteNoise serves only collected static files):
+    # only the photos of listed therapists, never any other upload.
+    path("media/therapists/<str:name>", views.therapist_photo, name="therapist-photo"),
     path("home/", views.home_for_role, name="home-for-role"),
     path("security/", views.security, name="security"),
     path("session/keep-alive/", views.session_keepalive, name="session-keepalive"),
@@ -52,7 +54,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler400 = "practice.errors.bad_request"
+handler500 = "practice.errors.server_error"

@@ -1,11 +1,22 @@
+from pathlib import PurePosixPath
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from practice import outbox, replies, services, sms
 from practice.account_changes import notify_phone_changed, phone_change_needs_password
@@ -17,26 +28,54 @@ from practice.roles import AuthenticatedHttpRequest, client_required, staff_requ
 from practice.scoping import get_for_user
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     therapists = Therapist.objects.listed().filter(accepting_new_clients=True)[:3]
     return render(request, "practice/home.html", {"therapists": therapists})
 
 
-@require_GET
+@require_safe
 def therapist_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "practice/therapist_list.html", {"therapists": Therapist.objects.listed()}
     )
 
 
-@require_GET
+@require_safe
 def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     return render(request, "practice/therapist_detail.html", {"therapist": therapist})
 
 
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+@require_safe
+def therapist_photo(request: HttpRequest, name: str) -> FileResponse:
+    """A listed therapist's public photo. Nothing else under MEDIA_ROOT is ever served."""
+    photo = f"therapists/{name}"
+    content_type = PHOTO_TYPES.get(PurePosixPath(name).suffix.lower())
+    if content_type is None or not Therapist.objects.listed().filter(photo=photo).exists():
+        raise Http404
+    try:
+        stream = default_storage.open(photo)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stream, content_type=content_type)
+    # An image, never a page: no script runs in it even if a crafted file is opened directly.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @login_required
+@require_safe
 def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
     destinations: dict[str, str] = {
         User.Role.CLIENT: "practice:portal",
@@ -47,14 +86,14 @@ def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def session_keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The "Stay signed in" button: any signed-in request restarts the idle clock."""
     return HttpResponse(status=204)
 
 
 @login_required
-@require_GET
+@require_safe
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -69,6 +108,7 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @client_required
+@require_safe
 def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "practice/portal.html")
 
@@ -88,6 +128,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     needing_attention = OutboundMessage.objects.for_user(request.user).needing_attention().count()
     return render(
@@ -96,6 +137,8 @@ def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if form.is_valid():
@@ -106,7 +149,7 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     visible = OutboundMessage.objects.for_user(request.user)

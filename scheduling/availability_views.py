@@ -19,7 +19,7 @@ from scheduling.models import AvailabilityException, TimeOff, WeeklyAvailability
 
 
 @therapist_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def weekly_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     formset = WeeklyAvailabilityFormSet(
@@ -41,7 +41,7 @@ def weekly_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @therapist_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     form = BookingRulesForm(request.POST or None, instance=booking_rules_for(therapist))
@@ -53,7 +53,7 @@ def booking_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @therapist_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def time_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     # Typed times are the therapist's wall-clock times.
@@ -80,7 +80,7 @@ def time_off_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @therapist_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     form = AvailabilityExceptionForm(

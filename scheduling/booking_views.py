@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from practice import dates
 from practice.locations import LOCATION_CHOICES
@@ -41,7 +41,7 @@ HOLD_CHOICE = "booking_hold"
 # Fees, before anyone books ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def fees(request: HttpRequest) -> HttpResponse:
     session_types = SessionType.objects.offered().order_by("fee", "name")
     return render(request, "scheduling/fees.html", {"session_types": session_types})
@@ -50,7 +50,7 @@ def fees(request: HttpRequest) -> HttpResponse:
 # Choosing and holding a time ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)
@@ -219,7 +219,7 @@ def _hold_ended(request: HttpRequest) -> HttpResponse:
     return _render_book(request, therapist, options, session_types=session_types, error=error)
 
 
-@require_GET
+@require_safe
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     if held is None:
@@ -275,7 +275,7 @@ def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @client_required
-@require_GET
+@require_safe
 def estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     versions = list(
         GoodFaithEstimate.objects.for_user(request.user)
@@ -290,7 +290,7 @@ def estimate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @client_required
-@require_GET
+@require_safe
 def booked(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     practice = PracticeSettings.load()
@@ -319,7 +319,7 @@ def _signed_appointment(request: HttpRequest, token: str) -> Appointment:
     return appointment
 
 
-@require_GET
+@require_safe
 def text_link(request: HttpRequest, token: str) -> HttpResponse:
     """A text's short link: on to the signed page for the session (the long link is for e-mail)."""
     appointment_id = links.appointment_id_from_text_token(token)
@@ -327,7 +327,7 @@ def text_link(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(links.manage_url(appointment))
 
 
-@require_GET
+@require_safe
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _signed_appointment(request, token)
     assert appointment.client is not None  # links are sent only for booked sessions
@@ -346,7 +346,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _cancel(
@@ -357,7 +357,7 @@ def client_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _signed_appointment(request, token)
     return _cancel(
@@ -419,13 +419,13 @@ def _cancel(
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _reschedule(request, appointment, done=reverse("practice:portal"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _signed_appointment(request, token)
     return _reschedule(

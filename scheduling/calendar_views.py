@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from intake import status as intake_status
 from practice.roles import AuthenticatedHttpRequest, therapist_required
@@ -19,7 +19,7 @@ from scheduling.models import Appointment, CalendarFeed
 
 
 @therapist_required
-@require_GET
+@require_safe
 def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _render_detail(request, appointment)
@@ -164,7 +164,7 @@ def _series_initial(request: AuthenticatedHttpRequest) -> dict:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.for_user(request.user).first()
     return render(request, "scheduling/feed_settings.html", {"feed": feed})
@@ -192,7 +192,7 @@ def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("scheduling:calendar-feed")
 
 
-@require_GET
+@require_safe
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: the token in the address is the only credential (calendar apps)."""
     feed = CalendarFeed.objects.for_token(token)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from practice import dates
 from practice.models import Therapist
@@ -17,7 +17,7 @@ from scheduling.models import Appointment
 
 
 @staff_required
-@require_GET
+@require_safe
 def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapists = list(Therapist.objects.listed())
     wanted = request.GET.get("therapist")
@@ -41,7 +41,7 @@ def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def staff_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(Appointment.objects.with_people(), request.user, pk=pk)
     return _render_detail(request, appointment)

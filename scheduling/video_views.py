@@ -5,7 +5,7 @@ import logging
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from practice.models import User
 from practice.roles import AuthenticatedHttpRequest, role_required
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @role_required(User.Role.CLIENT, User.Role.THERAPIST)
-@require_GET
+@require_safe
 def join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_for_user(
         Appointment.objects.with_people(), request.user, pk=pk, session_type__modality="telehealth"

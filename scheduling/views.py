@@ -1,14 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from practice.roles import AuthenticatedHttpRequest, therapist_required
 from scheduling.calendar import calendar_page, chosen_view
 
 
 @therapist_required
-@require_GET
+@require_safe
 def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A week (or a day) of the therapist's sessions in their own zone; their home page."""
     therapist = request.user.therapist
