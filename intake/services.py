@@ -167,12 +167,28 @@ def _record_contact_answers(client: User, answers: dict) -> None:
         consent_status.record_intake_contact_answers(client, email=by_email, sms=by_text)
 
 
+# Intake answers the client's profile keeps too, so one answer rules everywhere (pages, messages,
+# staff's views): the intake's key, the profile's field, and the field's length.
+PROFILE_ANSWERS = {
+    "preferred_name": ("preferred_name", 80),
+    "pronouns": ("pronouns", 40),
+    "preferred_language": ("language", 60),
+}
+
+
 def _write_profile(client_id: int, answers: dict) -> None:
-    """What the intake learns that the profile keeps (the date of birth), so one answer rules
-    everywhere: consent asks a minor for a guardian from it, staff see it."""
+    """Write what the intake learns to the profile: the date of birth (consent asks a minor for
+    a guardian from it), the name to use, pronouns and language. A blank answer changes nothing."""
+    learned: dict[str, object] = {
+        field: answer.strip()[:length]
+        for key, (field, length) in PROFILE_ANSWERS.items()
+        if isinstance(answer := answers.get(key), str) and answer.strip()
+    }
     born = answers.get("date_of_birth")
     if isinstance(born, str) and born:
-        User.objects.filter(pk=client_id).update(date_of_birth=datetime.date.fromisoformat(born))
+        learned["date_of_birth"] = datetime.date.fromisoformat(born)
+    if learned:
+        User.objects.filter(pk=client_id).update(**learned)
 
 
 def record_view(*, submission: Submission, by: User) -> None:

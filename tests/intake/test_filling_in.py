@@ -327,3 +327,34 @@ def test_the_intakes_contact_answers_become_the_consent_to_contact_choice(client
     choice = ContactPreference.objects.in_force_for(alice)
     assert choice is not None and choice.get_source_display() == "Answered in the intake"
     assert allowed_channels(alice) == {"sms"}  # what she said last rules
+
+
+def test_sending_the_intake_writes_the_name_pronouns_and_language_to_the_profile(
+    client, alice, dana
+):
+    answers = {
+        **INTAKE_ANSWERS,
+        "preferred_name": "Ali",
+        "pronouns": "they/them",
+        "preferred_language": "Spanish",
+    }
+    make_intake(client=alice, answers=answers)
+    client.force_login(alice)
+
+    assert client.post("/intake/check/").url == "/intake/sent/"
+
+    alice.refresh_from_db()
+    assert (alice.preferred_name, alice.pronouns, alice.language) == ("Ali", "they/them", "Spanish")
+    assert "Ali" in client.get("/portal/").text  # one answer rules on every page
+
+
+def test_a_blank_intake_answer_keeps_what_the_profile_says(client, alice):
+    alice.pronouns = "she/her"
+    alice.save()
+    make_intake(client=alice, answers={**INTAKE_ANSWERS, "pronouns": ""})
+    client.force_login(alice)
+
+    client.post("/intake/check/")
+
+    alice.refresh_from_db()
+    assert alice.pronouns == "she/her"
