@@ -23,6 +23,12 @@ def test_a_client_changes_their_details_on_a_phone(page, live_server, assert_acc
     page.get_by_label("Your time zone").select_option("America/New_York")
     page.get_by_label("Phone number").fill("(970) 555-0123")
     page.get_by_role("button", name="Save my details").click()
+    # Texts go to the new number, so the password is asked for again first, and then the
+    # details the client typed are saved as they were sent.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_text("Your details are saved.")).to_be_visible()
     assert_accessible(page)
