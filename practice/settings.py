@@ -306,7 +306,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its schedule in memory. Every entry is short and idempotent (the dispatcher, the
+# agenda rows), so nothing is lost by forgetting last run times on a restart, while the default
+# shelve file (SQLite under Python 3.13) failed with "locking protocol" when a worker with -B
+# forked its pool, and beat then never ran.
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 
 # Outbox: how often beat runs the dispatcher, how long a failed send waits before its next
 # try (doubling each time), when a handed-over message is handed over again (its task was

@@ -148,7 +148,6 @@ class Workers:
         }
         command = [
             *(sys.executable, "-m", "celery", "-A", "practice", "worker", "--beat"),
-            *("--schedule", str(self.tmp_path / f"beat-{number}")),
             *("--hostname", f"test{number}@%h", "--concurrency", str(concurrency)),
             *("--loglevel", "INFO", "--without-gossip", "--without-mingle"),
         ]
