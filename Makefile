@@ -121,9 +121,6 @@ wapiti:
 
 # mypy's Django plugin loads the settings, which refuse to load without a secret key unless
 # DJANGO_DEBUG is true; these values only let the type checker read them.
-lint: export DJANGO_DEBUG = false
-lint: export DJANGO_SECRET_KEY = lint-only-secret-key-not-for-production-0123456789
-lint: export DJANGO_MFA_ENCRYPTION_KEY = bGludC1vbmx5LW1mYS1rZXktbm90LWZvci1wcm9kLTA=
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
