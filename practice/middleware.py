@@ -1,6 +1,7 @@
 """Rules that hold for every request, whichever view answers it."""
 
 import time
+import uuid
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -20,6 +21,19 @@ type GetResponse = Callable[[HttpRequest], HttpResponse]
 # The account pages and the Security page hold no client data and include setting up a second
 # factor, the re-authentication that precedes it, and logging out.
 SECOND_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/security/", "/static/")
+
+
+class RequestIdMiddleware:
+    """Give each request an id, returned as X-Request-ID, that ties its audit rows together."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
 
 
 SESSION_STARTED_KEY = "practice_signed_in_at"

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from practice.audit import AuditEntry  # noqa: F401  (the audit log's model lives beside its rules)
 from practice.clock import local_instant
 from practice.dates import describe_duration
 from practice.locations import US_STATES, location_name, state_codes
@@ -30,6 +31,7 @@ STAFF_GROUP_PRACTICE_PERMISSIONS = (
     "change_practicesettings",
     "view_practicesettings",
     "view_outboundmessage",
+    "view_auditentry",
     "change_user",
     "view_user",
 )
