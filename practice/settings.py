@@ -321,6 +321,8 @@ OUTBOX_DISPATCH_INTERVAL = env.float("DJANGO_OUTBOX_DISPATCH_INTERVAL", default=
 OUTBOX_RETRY_BACKOFF = env.float("DJANGO_OUTBOX_RETRY_BACKOFF", default=30.0)
 OUTBOX_REDISPATCH_AFTER = env.float("DJANGO_OUTBOX_REDISPATCH_AFTER", default=300.0)
 OUTBOX_UNKNOWN_AFTER = env.float("DJANGO_OUTBOX_UNKNOWN_AFTER", default=300.0)
+# How many message ids one send task carries (publishing, not sending, is what a chunk saves).
+OUTBOX_PUBLISH_CHUNK = env.int("DJANGO_OUTBOX_PUBLISH_CHUNK", default=20)
 if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "DJANGO_OUTBOX_UNKNOWN_AFTER must be longer than DJANGO_TASK_TIME_LIMIT, or a message "
