@@ -24,6 +24,7 @@ from practice.forms import InvitationForm, ProfileForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
 from practice.models import InboundText, OutboundMessage, Therapist, User
+from practice.paging import page_of, query_without_page
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
 
@@ -157,7 +158,8 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
     context = {
-        "outbound_messages": shown[:200],
+        "page_obj": page_of(request, shown),
+        "query": query_without_page(request),
         "statuses": OutboundMessage.Status.choices,
         "status": status,
         "unknown_count": visible.filter(status=OutboundMessage.Status.UNKNOWN).count(),
