@@ -581,6 +581,25 @@ class BookingRules(models.Model):
             raise ValidationError(errors)
 
 
+class CalendarVersion(models.Model):
+    """A number that changes whenever anything that decides a therapist's open times changes.
+
+    PostgreSQL triggers (migration 0008) bump it in the same transaction as every insert,
+    update and delete of the therapist's appointments, weekly hours, dated hours, time off
+    and booking rules, whichever code or SQL made the change. A cached answer kept under an
+    older number is therefore never read once the change has committed
+    (scheduling/availability.py).
+    """
+
+    therapist = models.OneToOneField(
+        "practice.Therapist", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Calendar version {self.number} of {self.therapist}"
+
+
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)
 
 
