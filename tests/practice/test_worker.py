@@ -6,26 +6,20 @@ Message-ID. Nothing of ours is mocked. A test's own Redis server is used where R
 stopped and started; the others use the broker the suite was given (one database number).
 """
 
-import asyncio
-import email
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from datetime import time as wall_clock
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from practice.celery import app as celery_app
@@ -33,6 +27,7 @@ from practice.models import OutboundMessage, PracticeSettings
 from scheduling import reminders
 from scheduling.models import Appointment
 from tests.factories import INTAKE_ANSWERS, make_appointment, make_intake, make_session_type
+from tests.practice.processes import Sink, database_url, free_port, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 Status = OutboundMessage.Status
@@ -40,73 +35,7 @@ STARTUP_TIMEOUT = 40
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-# A local SMTP server ---------------------------------------------------------------------
-
-
-class Sink:
-    """Keeps every message it accepts. Can answer "451 try later" or take its time."""
-
-    def __init__(self) -> None:
-        self.received: list[email.message.Message] = []
-        self.busy_replies = 0
-        self.delay = 0.0
-        self.data_arrived = threading.Event()
-        self.port = 0  # the fixture picks a free one
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.busy_replies:
-            self.busy_replies -= 1
-            return "451 4.3.0 Try again later"
-        self.received.append(email.message_from_bytes(envelope.content))
-        self.data_arrived.set()
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return "250 2.0.0 OK"
-
-    def deliveries(self, key_prefix: str = "") -> Counter:
-        """Deliveries per Message-ID of the messages whose outbox key starts with key_prefix."""
-        return Counter(
-            message["Message-ID"]
-            for message in self.received
-            if message["X-Practice-Message"].startswith(key_prefix)
-        )
-
-    def delivered_keys(self) -> Counter:
-        return Counter(message["X-Practice-Message"] for message in self.received)
-
-
-@pytest.fixture
-def sink():
-    handler = Sink()
-    handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
 # Workers ---------------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def point_this_process_at(broker_url: str) -> None:
@@ -187,20 +116,6 @@ class Workers:
 
     def logs(self) -> str:
         return "\n".join(path.read_text()[-4000:] for path in self.tmp_path.glob("worker-*.log"))
-
-
-@pytest.fixture
-def shared_broker():
-    """The suite's own Redis database number, emptied before and after."""
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith("redis://"):
-        pytest.fail(
-            "worker tests need CELERY_BROKER_URL to be a Redis URL: run them with `make test`"
-        )
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
 
 
 @pytest.fixture(autouse=True)
