@@ -104,6 +104,7 @@ def book_series(request: AuthenticatedHttpRequest) -> HttpResponse:
                 therapist=therapist,
                 session_type=data["session_type"],
                 by=request.user,
+                client_location=data["location"],
             )
         except services.BookingError as error:
             plan, problem = _plan(request, data), f"{error} Nothing was booked. As it is now:"
@@ -123,6 +124,7 @@ def _plan(request: AuthenticatedHttpRequest, data: dict) -> series.SeriesPlan:
         first_day=data["first_date"],
         at=data["at"],
         count=data["count"],
+        client_location=data["location"],
     )
 
 
@@ -157,6 +159,7 @@ def _series_initial(request: AuthenticatedHttpRequest) -> dict:
         "first_date": local.date() + timedelta(weeks=1),
         "at": local.time().replace(second=0, microsecond=0),
         "count": 1,
+        "location": after.client_location,
     }
 
 

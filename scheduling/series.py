@@ -61,6 +61,7 @@ def plan_series(
     at: time,
     count: int,
     by: User,
+    client_location: str = "",
 ) -> SeriesPlan:
     """Weekly sessions at the same local time from `first_day`, each with what blocks it."""
     zone, now = therapist.zone, timezone.now()
@@ -88,6 +89,7 @@ def plan_series(
                 session_type=session_type,
                 starts_at=start,
                 by=by,
+                client_location=client_location,
             )
         sessions.append(PlannedSession(day=day, starts_at=start, ends_at=end, problem=problem))
     return SeriesPlan(sessions=sessions)
@@ -135,6 +137,7 @@ def book_series(
     therapist: Therapist,
     session_type: SessionType,
     by: User,
+    client_location: str = "",
 ) -> list[Appointment]:
     """Book every free date of the plan, or none of them (SlotUnavailable) if one was taken."""
     with transaction.atomic():
@@ -145,6 +148,7 @@ def book_series(
                 session_type=session_type,
                 starts_at=session.starts_at,
                 by=by,
+                client_location=client_location,
             )
             for session in plan.bookable
             if session.starts_at is not None

@@ -302,3 +302,47 @@ def test_the_preview_writes_nothing_not_even_messages(
         client.post(URL, series_form(alice, weekly, count=8, preview="1"))
     assert Appointment.objects.count() == 1
     assert not OutboundMessage.objects.exists() and callbacks == []
+
+
+# A video follow-up asks where the client will be, under the client's own booking rule --------
+
+
+@pytest.fixture
+def video(dana):
+    return make_session_type(
+        name="Video session",
+        modality="telehealth",
+        new_clients_may_book=False,
+        therapists=[dana.therapist],
+    )
+
+
+def test_a_video_follow_up_asks_where_the_client_will_be(client, dana, alice, alices_first, video):
+    client.force_login(dana)
+    response = client.post(URL, series_form(alice, video, count=1, preview="1"))
+    assert response.context["form"].errors["location"] == [
+        "Please ask where the client will be during the session."
+    ]
+
+
+def test_a_video_follow_up_where_the_therapist_is_not_licensed_books_nothing(
+    client, dana, alice, alices_first, video
+):
+    client.force_login(dana)
+    preview = client.post(URL, series_form(alice, video, count=2, preview="1", location="WY"))
+    plan = preview.context["plan"]
+    assert not plan.bookable
+    assert "only while the client is in Colorado" in plan.conflicts[0].problem
+
+
+def test_a_video_follow_up_keeps_where_the_client_will_be_and_is_prefilled_with_it(
+    client, dana, alice, alices_first, video
+):
+    client.force_login(dana)
+    data = series_form(alice, video, count=1, location="CO")
+    preview = client.post(URL, {**data, "preview": "1"})
+    fingerprint = preview.context["plan"].fingerprint
+    client.post(URL, {**data, "confirm": "1", "fingerprint": fingerprint})
+    booked = Appointment.objects.get(session_type=video)
+    assert booked.client_location == "CO"
+    assert client.get(f"{URL}?after={booked.pk}").context["form"].initial["location"] == "CO"
