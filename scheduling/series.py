@@ -155,6 +155,18 @@ def book_series(
         ]
 
 
+def follow_up_session_type(
+    *, therapist: Therapist, last: SessionType, preference: str
+) -> SessionType:
+    """The kind of session a follow-up starts from: the last one's, unless the client's intake
+    asked for the other way of meeting (`preference`, a modality) and the therapist offers it;
+    then the therapist's session of that way nearest in length to the last one."""
+    if not preference or last.modality == preference:
+        return last
+    offered = [kind for kind in therapist.session_types.all() if kind.modality == preference]
+    return min(offered, key=lambda kind: abs(kind.duration - last.duration), default=last)
+
+
 def clients_of(therapist: Therapist):
     """Clients who have had (or have) a session with this therapist: who they may book for."""
     seen = (

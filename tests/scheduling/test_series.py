@@ -12,7 +12,15 @@ import time_machine
 
 from scheduling import series, services
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type, open_around_the_clock
+from tests.factories import (
+    INTAKE_ANSWERS,
+    make_appointment,
+    make_client,
+    make_intake,
+    make_session_type,
+    make_therapist,
+    open_around_the_clock,
+)
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -346,3 +354,59 @@ def test_a_video_follow_up_keeps_where_the_client_will_be_and_is_prefilled_with_
     booked = Appointment.objects.get(session_type=video)
     assert booked.client_location == "CO"
     assert client.get(f"{URL}?after={booked.pk}").context["form"].initial["location"] == "CO"
+
+
+# The intake's "How would you like to meet?" is where a follow-up starts -----------------------
+
+
+def alice_would_rather_meet(alice, dana, answer: str) -> None:
+    make_intake(
+        client=alice,
+        answers={**INTAKE_ANSWERS, "session_format": answer},
+        status="new",
+        therapist=dana.therapist,
+    )
+
+
+def test_a_follow_up_starts_in_the_way_the_client_asked_for_when_the_therapist_offers_it(
+    client, dana, alice, alices_first, video
+):
+    alice_would_rather_meet(alice, dana, "Telehealth (video)")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == video.pk
+    assert "this client said they would like to meet by video" in response.text
+
+
+def test_a_follow_up_keeps_the_last_kind_when_the_client_has_no_preference(
+    client, dana, alice, alices_first, video
+):
+    alice_would_rather_meet(alice, dana, "Either is fine")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id
+    assert "would like to meet" not in response.text
+
+
+def test_a_follow_up_keeps_the_last_kind_when_the_therapist_offers_only_that_way(
+    client, dana, alice, alices_first
+):
+    alice_would_rather_meet(alice, dana, "Telehealth (video)")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id
+
+
+def test_a_therapist_who_may_not_read_the_intake_gets_no_preference_from_it(
+    client, dana, alice, alices_first, video
+):
+    olu = make_therapist(email="olu@example.org", first_name="Olu")
+    make_intake(
+        client=alice,
+        answers={**INTAKE_ANSWERS, "session_format": "Telehealth (video)"},
+        status="new",
+        therapist=olu,
+    )
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id
