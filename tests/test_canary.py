@@ -52,6 +52,13 @@ CANARIES = {
     "cancel_reason": "canary-cancel-qx: feeling worse",
 }
 
+CANARY_ANSWERS = {**INTAKE_ANSWERS, **{k: v for k, v in CANARIES.items() if k in INTAKE_ANSWERS}}
+
+
+def canary_client():
+    fields = ("email", "first_name", "last_name", "preferred_name", "mobile_phone")
+    return make_client(**{field: CANARIES[field] for field in fields})
+
 
 def test_no_canary_reaches_logs_task_arguments_or_an_email_subject(
     caplog, dana, mailoutbox, django_capture_on_commit_callbacks
@@ -80,13 +87,7 @@ def test_no_canary_reaches_logs_task_arguments_or_an_email_subject(
 
 
 def run_the_flows(dana) -> None:
-    person = make_client(
-        email=CANARIES["email"],
-        first_name=CANARIES["first_name"],
-        last_name=CANARIES["last_name"],
-        preferred_name=CANARIES["preferred_name"],
-        mobile_phone=CANARIES["mobile_phone"],
-    )
+    person = canary_client()
     browser = Client(raise_request_exception=False)
     response = browser.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302
@@ -102,8 +103,7 @@ def run_the_flows(dana) -> None:
     ensure_intake_questionnaire()
     version = QuestionnaireVersion.objects.current_intake()
     assert browser.post("/intake/").status_code == 302
-    answers = {**INTAKE_ANSWERS, **{k: v for k, v in CANARIES.items() if k in INTAKE_ANSWERS}}
-    fill_pages(browser, version, answers)
+    fill_pages(browser, version, CANARY_ANSWERS)
 
     session = make_appointment(
         therapist=dana.therapist, client=person, starts_at=timezone.now() + timedelta(days=5)
@@ -162,20 +162,13 @@ def test_no_canary_reaches_a_text_a_calendar_feed_or_a_url(
 ):
     browser = RecordingClient()
     with time_machine.travel(BOOKED_AT, tick=False):
-        person = make_client(
-            email=CANARIES["email"],
-            first_name=CANARIES["first_name"],
-            last_name=CANARIES["last_name"],
-            preferred_name=CANARIES["preferred_name"],
-            mobile_phone=CANARIES["mobile_phone"],
-        )
+        person = canary_client()
         make_contact_preference(client=person, email=True, sms=True)
         browser.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
         ensure_intake_questionnaire()
         version = QuestionnaireVersion.objects.current_intake()
         browser.post("/intake/")
-        answers = {**INTAKE_ANSWERS, **{k: v for k, v in CANARIES.items() if k in INTAKE_ANSWERS}}
-        fill_pages(browser, version, answers)
+        fill_pages(browser, version, CANARY_ANSWERS)
         browser.post("/intake/check/")
         with django_capture_on_commit_callbacks(execute=True):
             kept = book_for(person, dana, SESSION_AT)
