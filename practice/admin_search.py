@@ -12,6 +12,7 @@ The log filter still masks `?q=` for a search typed into the address bar by hand
 
 import secrets
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.contrib import admin
@@ -42,7 +43,7 @@ class SearchByPostMixin:
     search_by_post = True
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
-        return PostedSearchChangeList
+        return _posted(super().get_changelist(request, **kwargs))  # type: ignore[misc]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
@@ -62,6 +63,14 @@ class SearchByPostMixin:
             return super().get_preserved_filters(request)  # type: ignore[misc]
         finally:
             request.GET = recalled
+
+
+@cache
+def _posted(changelist: type[ChangeList]) -> type[ChangeList]:
+    """The admin's own changelist class (Django's, or an app's subclass) with the posted search."""
+    if issubclass(changelist, PostedSearchChangeList):
+        return changelist
+    return type(changelist.__name__, (PostedSearchChangeList, changelist), {})
 
 
 def _remember_search(request: HttpRequest) -> HttpResponseRedirect:
