@@ -216,6 +216,12 @@ def allowed_channels(client) -> set[str]:
     return set(CHANNELS_BEFORE_ANY_CHOICE) if choice is None else choice.channels
 
 
+def chosen_channels(client) -> set[str] | None:
+    """The channels the client's own choice in force allows, or None before they made one."""
+    choice = ContactPreference.objects.in_force_for(client)
+    return None if choice is None else choice.channels
+
+
 def record_intake_contact_answers(client, *, email: bool, sms: bool) -> None:
     """The one thing other apps may write here: the intake's "may we e-mail / text you?".
 

@@ -173,8 +173,9 @@ STAYING_IN_TOUCH: SectionSpec = {
             "single_choice",
             "How would you like to meet?",
             help_text=(
-                "Your therapist sees your answer. You choose in person or video for each "
-                "session when you book it; video works while you are in Colorado."
+                "Your therapist sees your answer. When your therapist offers both and books "
+                "a follow-up session for you, we will start from your choice. You choose for "
+                "each session you book yourself; video works while you are in Colorado."
             ),
             required=True,
             choices=(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
-from intake import rules
+from intake import profile, rules
 from intake.models import Answer, Question, Section, Submission
 from intake.screeners import is_urgent_answer
 
@@ -27,6 +27,7 @@ class ShownAnswer:
     question: Question
     text: str
     urgent: bool = False
+    known: bool = False  # from the client's details, not asked in the intake
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class ShownPage:
 
 
 class Intake:
-    """The pages of one submission's version with its stored answers (three queries)."""
+    """The pages of one submission's version with its stored answers and what the client's
+    details already answer (five queries; four when the submission comes with its client)."""
 
     def __init__(self, submission: Submission) -> None:
         self.submission = submission
@@ -53,6 +55,13 @@ class Intake:
             for answer in Answer.objects.filter(submission=submission).only("question", "value")
             if answer.question_id in keys
         }
+        # The details rule over a stored answer: one answer everywhere (intake/profile.py).
+        self.known: dict[str, Any] = {
+            key: value
+            for key, value in profile.known_answers(submission.client).items()
+            if key in keys.values()
+        }
+        self.answers.update(self.known)
 
     def apply(self, answers: dict[Question, object]) -> None:
         """Take a page's new answers into account in memory (None removes one)."""
@@ -90,8 +99,19 @@ class Intake:
         return [
             question
             for question in page.questions
-            if question.key in self.visible
-            or (question.show_if and question.show_if.get("key") in own_keys)
+            if question.key not in self.known
+            and (
+                question.key in self.visible
+                or (question.show_if and question.show_if.get("key") in own_keys)
+            )
+        ]
+
+    def known_on(self, page: Page) -> list[ShownAnswer]:
+        """The page's questions the client's details answer, shown instead of asked."""
+        return [
+            ShownAnswer(question, question.format_answer(self.known[question.key]), known=True)
+            for question in page.questions
+            if question.key in self.known and question.key in self.visible
         ]
 
     def has_shown_questions(self, page: Page) -> bool:
@@ -133,6 +153,7 @@ class Intake:
                     question,
                     question.format_answer(self.answers.get(question.key)),
                     is_urgent_answer(question.key, self.answers.get(question.key)),
+                    known=question.key in self.known,
                 )
                 for question in page.questions
                 if question.key in self.visible

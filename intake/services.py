@@ -1,14 +1,12 @@
 """Use cases of the intake: saving and sending answers, the safety flag, and staff review."""
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from consent import status as consent_status
-from intake import status
+from intake import profile, status
 from intake.flow import Intake
 from intake.models import (
     Answer,
@@ -153,10 +151,14 @@ def submit_intake(*, submission: Submission) -> None:
         if locked.assigned_therapist_id is None:
             locked.assigned_therapist = status.booked_therapist(locked.client_id)
         locked.save()
-        _write_profile(locked.client_id, intake.answers)
+        # Only the intake's own answers teach the profile; the known ones came from it.
+        asked = {key: value for key, value in intake.answers.items() if key not in intake.known}
+        learned = profile.profile_updates(asked)
+        if learned:
+            User.objects.filter(pk=locked.client_id).update(**learned)
         if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
             flag_urgent(locked)
-        _record_contact_answers(locked.client, intake.answers)
+        _record_contact_answers(locked.client, asked)
     submission.refresh_from_db()
 
 
@@ -165,30 +167,6 @@ def _record_contact_answers(client: User, answers: dict) -> None:
     by_email, by_text = answers.get("contact_by_email"), answers.get("contact_by_text")
     if isinstance(by_email, bool) and isinstance(by_text, bool):
         consent_status.record_intake_contact_answers(client, email=by_email, sms=by_text)
-
-
-# Intake answers the client's profile keeps too, so one answer rules everywhere (pages, messages,
-# staff's views): the intake's key, the profile's field, and the field's length.
-PROFILE_ANSWERS = {
-    "preferred_name": ("preferred_name", 80),
-    "pronouns": ("pronouns", 40),
-    "preferred_language": ("language", 60),
-}
-
-
-def _write_profile(client_id: int, answers: dict) -> None:
-    """Write what the intake learns to the profile: the date of birth (consent asks a minor for
-    a guardian from it), the name to use, pronouns and language. A blank answer changes nothing."""
-    learned: dict[str, object] = {
-        field: answer.strip()[:length]
-        for key, (field, length) in PROFILE_ANSWERS.items()
-        if isinstance(answer := answers.get(key), str) and answer.strip()
-    }
-    born = answers.get("date_of_birth")
-    if isinstance(born, str) and born:
-        learned["date_of_birth"] = datetime.date.fromisoformat(born)
-    if learned:
-        User.objects.filter(pk=client_id).update(**learned)
 
 
 def record_view(*, submission: Submission, by: User) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from intake.models import Submission
+from intake.models import Answer, Submission
 
 if TYPE_CHECKING:
     from practice.models import Therapist, User
@@ -34,6 +34,27 @@ def sent_intake_url(client_id: int, viewer: "User") -> str | None:
         .first()
     )
     return None if sent is None else reverse("intake:submission-detail", kwargs={"pk": sent})
+
+
+# "How would you like to meet?" in the intake, as session modalities (scheduling's
+# SessionType.Modality values). "Either is fine" is no preference.
+MEETING_CHOICES = {"In person in Fort Collins": "in_person", "Telehealth (video)": "telehealth"}
+
+
+def meeting_preference(client_id: int, viewer: "User") -> str:
+    """How the client would like to meet, from their sent intake: "in_person", "telehealth",
+    or "" (either, unanswered, or an intake `viewer` may not read)."""
+    answer = (
+        Answer.objects.filter(
+            submission__in=Submission.objects.for_user(viewer).filter(
+                client_id=client_id, submitted_at__isnull=False
+            ),
+            question__key="session_format",
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    return MEETING_CHOICES.get(answer, "") if isinstance(answer, str) else ""
 
 
 def look_up_booked_therapist_with(lookup: TherapistLookup) -> None:

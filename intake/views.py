@@ -34,7 +34,7 @@ DRAFT_SAVE_SECONDS = 20
 
 def _own_submission(user: User) -> Submission | None:
     """The client's intake, or None before they begin one."""
-    return Submission.objects.for_user(user).select_related("version").first()
+    return Submission.objects.for_user(user).select_related("version", "client").first()
 
 
 def step_url(step: int, intake: Intake) -> str:
@@ -98,6 +98,7 @@ def section(request: AuthenticatedHttpRequest, step: int) -> HttpResponse:
             "intake": intake,
             "page": page,
             "form": form,
+            "known": intake.known_on(page),
             "draft_seconds": getattr(settings, "INTAKE_DRAFT_SAVE_SECONDS", DRAFT_SAVE_SECONDS),
         },
     )

@@ -18,9 +18,11 @@ REDACTIONS = [
     (re.compile(rf"(/manage/){_STOP}+"), r"\1[token]"),
     (re.compile(rf"(/feed/){_STOP}+?(\.ics)"), r"\1[token]\2"),
     (re.compile(rf"(/password/reset/key/){_STOP}+"), r"\1[key]"),
-    (re.compile(r"(/admin/[^?#\s\"']*\?(?:[^#\s\"']*&)?q=)[^&#\s\"']*"), r"\1[search]"),
+    (re.compile(r"(/admin/[^?#\s\"']*\?(?:[^#\s\"']*&)?(?:q|term)=)[^&#\s\"']*"), r"\1[search]"),
 ]
-ADMIN_SEARCH = re.compile(r"(^|&)q=[^&]*")
+# A changelist search typed into the address bar (the admin's own form posts, admin_search.py),
+# and what is typed into an autocomplete box (`/admin/autocomplete/?term=`).
+ADMIN_SEARCH = re.compile(r"(^|&)(q|term)=[^&]*")
 
 
 def redact(text: str) -> str:
@@ -31,7 +33,7 @@ def redact(text: str) -> str:
 
 def redact_query(path: str, query: str) -> str:
     """A query string logged apart from its path (gunicorn's %(q)s)."""
-    return ADMIN_SEARCH.sub(r"\1q=[search]", query) if "/admin/" in path else query
+    return ADMIN_SEARCH.sub(r"\1\2=[search]", query) if "/admin/" in path else query
 
 
 def redact_value(value: object) -> object:

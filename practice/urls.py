@@ -4,10 +4,13 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 
 from practice import mfa, views
+from practice.admin_search import search_by_post_everywhere
 
 # allauth's documented way to send admin logins through its own (rate-limited, MFA) login.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Practice administration"
+# Every app's admins are registered by now: their searches post, so no URL carries the term.
+search_by_post_everywhere(admin.site)
 
 
 page = TemplateView.as_view

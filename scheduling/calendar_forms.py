@@ -9,6 +9,7 @@ from typing import cast
 from django import forms
 
 from practice.clock import clock_skips, local_instant
+from practice.locations import LOCATION_CHOICES
 from practice.models import Therapist, User
 from scheduling.models import SessionType
 from scheduling.series import MAX_SESSIONS
@@ -34,8 +35,31 @@ class PracticeCancelForm(forms.Form):
     )
 
 
-class SeriesForm(forms.Form):
+class ClientLocationForm(forms.Form):
+    """Where the client will be, asked when the practice books a video session for them."""
+
+    location = forms.ChoiceField(
+        label="Where will the client be during the session?",
+        choices=[("", "Choose for a video session"), *LOCATION_CHOICES],
+        required=False,
+        help_text="For video sessions: ask the client. A therapist may meet a client by video "
+        "only where the therapist is licensed.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        session_type = data.get("session_type")
+        if session_type is None or not session_type.is_telehealth:
+            data["location"] = ""
+        elif not data.get("location"):
+            self.add_error("location", "Please ask where the client will be during the session.")
+        return data
+
+
+class SeriesForm(ClientLocationForm):
     """A follow-up (one session) or a weekly series for one of the therapist's clients."""
+
+    field_order = ["client", "session_type", "location", "first_date", "at", "count"]
 
     client = ClientChoiceField(queryset=User.objects.none(), empty_label="Choose a client")
     session_type = forms.ModelChoiceField(
@@ -94,10 +118,10 @@ class SessionTimeForm(forms.Form):
         return self.cleaned_data["starts_at"]
 
 
-class StaffBookingForm(SessionTimeForm):
+class StaffBookingForm(SessionTimeForm, ClientLocationForm):
     """Staff book a session for a client with any therapist who offers the session type."""
 
-    field_order = ["client", "therapist", "session_type", "day", "at"]
+    field_order = ["client", "therapist", "session_type", "location", "day", "at"]
 
     client = ClientChoiceField(
         queryset=User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(

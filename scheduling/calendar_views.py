@@ -87,10 +87,11 @@ def book_series(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose, then preview every date with what blocks it, then book the free ones."""
     therapist = request.user.therapist
     clients = series.clients_of(therapist)
-    initial = _series_initial(request)
+    initial, preference = _series_initial(request)
     form = SeriesForm(request.POST or None, initial=initial, therapist=therapist, clients=clients)
     if not form.is_valid() or "edit" in request.POST:
-        return render(request, "scheduling/series_form.html", {"form": form})
+        context = {"form": form, "preference": preference}
+        return render(request, "scheduling/series_form.html", context)
     data = form.cleaned_data
     plan = _plan(request, data)
     if "confirm" not in request.POST:
@@ -104,6 +105,7 @@ def book_series(request: AuthenticatedHttpRequest) -> HttpResponse:
                 therapist=therapist,
                 session_type=data["session_type"],
                 by=request.user,
+                client_location=data["location"],
             )
         except services.BookingError as error:
             plan, problem = _plan(request, data), f"{error} Nothing was booked. As it is now:"
@@ -123,6 +125,7 @@ def _plan(request: AuthenticatedHttpRequest, data: dict) -> series.SeriesPlan:
         first_day=data["first_date"],
         at=data["at"],
         count=data["count"],
+        client_location=data["location"],
     )
 
 
@@ -142,22 +145,31 @@ def _preview(
     return render(request, "scheduling/series_preview.html", context)
 
 
-def _series_initial(request: AuthenticatedHttpRequest) -> dict:
-    """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later."""
+def _series_initial(request: AuthenticatedHttpRequest) -> tuple[dict, str]:
+    """Pre-fill a follow-up from the appointment it follows (?after=<id>), a week later, in the
+    way of meeting the client asked for in their intake when the therapist offers it. Also
+    that way ("in_person", "telehealth" or "")."""
     try:
         after = get_for_user(
             Appointment.objects.with_people(), request.user, pk=int(request.GET.get("after", ""))
         )
     except (ValueError, Http404):
-        return {"count": 1}
+        return {"count": 1}, ""
     local = after.starts_at.astimezone(after.therapist.zone)
+    preference = (
+        intake_status.meeting_preference(after.client_id, request.user) if after.client_id else ""
+    )
+    session_type = series.follow_up_session_type(
+        therapist=after.therapist, last=after.session_type, preference=preference
+    )
     return {
         "client": after.client_id,
-        "session_type": after.session_type_id,
+        "session_type": session_type.pk,
         "first_date": local.date() + timedelta(weeks=1),
         "at": local.time().replace(second=0, microsecond=0),
         "count": 1,
-    }
+        "location": after.client_location,
+    }, preference
 
 
 # The private calendar feed ------------------------------------------------------------------

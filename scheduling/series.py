@@ -61,6 +61,7 @@ def plan_series(
     at: time,
     count: int,
     by: User,
+    client_location: str = "",
 ) -> SeriesPlan:
     """Weekly sessions at the same local time from `first_day`, each with what blocks it."""
     zone, now = therapist.zone, timezone.now()
@@ -88,6 +89,7 @@ def plan_series(
                 session_type=session_type,
                 starts_at=start,
                 by=by,
+                client_location=client_location,
             )
         sessions.append(PlannedSession(day=day, starts_at=start, ends_at=end, problem=problem))
     return SeriesPlan(sessions=sessions)
@@ -135,6 +137,7 @@ def book_series(
     therapist: Therapist,
     session_type: SessionType,
     by: User,
+    client_location: str = "",
 ) -> list[Appointment]:
     """Book every free date of the plan, or none of them (SlotUnavailable) if one was taken."""
     with transaction.atomic():
@@ -145,10 +148,23 @@ def book_series(
                 session_type=session_type,
                 starts_at=session.starts_at,
                 by=by,
+                client_location=client_location,
             )
             for session in plan.bookable
             if session.starts_at is not None
         ]
+
+
+def follow_up_session_type(
+    *, therapist: Therapist, last: SessionType, preference: str
+) -> SessionType:
+    """The kind of session a follow-up starts from: the last one's, unless the client's intake
+    asked for the other way of meeting (`preference`, a modality) and the therapist offers it;
+    then the therapist's session of that way nearest in length to the last one."""
+    if not preference or last.modality == preference:
+        return last
+    offered = [kind for kind in therapist.session_types.all() if kind.modality == preference]
+    return min(offered, key=lambda kind: abs(kind.duration - last.duration), default=last)
 
 
 def clients_of(therapist: Therapist):

@@ -66,6 +66,26 @@ class BookingNotAllowed(BookingError):
     """This person may not make this booking or change (consent pending, not their session...)."""
 
 
+class NotLicensedThere(BookingNotAllowed):
+    """A video session while the client is where the therapist is not licensed to practise."""
+
+
+def _video_location(therapist: Therapist, session_type: SessionType, client_location: str) -> str:
+    """The place to keep with the booking: where the client will be for a video session, ""
+    for one in person. Every booking path (a client's hold, staff, a therapist's follow-ups)
+    refuses a video session where the therapist is not licensed (`Therapist.sees_by_video_in`).
+    """
+    if not session_type.is_telehealth:
+        return ""
+    if not therapist.sees_by_video_in(client_location):
+        raise NotLicensedThere(
+            f"{therapist.first_name} can meet by video only while the client is in "
+            f"{therapist.licensed_state_names}. Book a session in person instead, or with a "
+            "therapist licensed where the client will be."
+        )
+    return client_location
+
+
 def hold_slot(
     *,
     therapist: Therapist,
@@ -83,11 +103,7 @@ def hold_slot(
     needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
-    if session_type.is_telehealth and not therapist.sees_by_video_in(client_location):
-        raise BookingNotAllowed(
-            f"{therapist.first_name} can meet by video only while you are in "
-            f"{therapist.licensed_state_names}."
-        )
+    client_location = _video_location(therapist, session_type, client_location)
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -105,7 +121,7 @@ def hold_slot(
             status=Appointment.Status.HELD,
             held_until=now + HOLD_FOR,
             hold_key=hold_key,
-            client_location=client_location if session_type.is_telehealth else "",
+            client_location=client_location,
         )
 
 
@@ -216,17 +232,20 @@ def book_appointment(
     session_type: SessionType,
     starts_at: datetime,
     by: User,
+    client_location: str = "",
 ) -> Appointment:
     """Book a session directly (a client for themselves, or a therapist or staff for a client).
 
     Clients are held to the therapist's booking rules; the practice is not held to the notice,
-    horizon, buffer and daily limit, but hours, time off and other sessions still apply.
+    horizon, buffer and daily limit, but hours, time off and other sessions still apply. A video
+    session needs the place the client will be, where the therapist must be licensed.
     """
     _check_may_act(by=by, client=client, therapist=therapist)
     if not client.is_client:
         raise BookingNotAllowed("Sessions can only be booked for clients.")
     for_practice = not by.is_client
     _check_offered(therapist, session_type, client, any_type=for_practice)
+    client_location = _video_location(therapist, session_type, client_location)
     _check_may_book(client, by=by)
     now = timezone.now()
     with _booking_transaction(therapist, session_type, starts_at, for_practice=for_practice):
@@ -239,6 +258,7 @@ def book_appointment(
             client=client,
             status=Appointment.Status.BOOKED,
             booked_at=now,
+            client_location=client_location,
         )
         reminders.schedule_appointment_messages(appointment)
     return appointment

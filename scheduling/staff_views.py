@@ -131,6 +131,7 @@ def staff_book(request: AuthenticatedHttpRequest) -> HttpResponse:
                 session_type=data["session_type"],
                 starts_at=form.starts_at,
                 by=request.user,
+                client_location=data["location"],
             )
         except services.BookingError as error:
             _explain(form, error, data["therapist"])
@@ -142,6 +143,9 @@ def staff_book(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _explain(form: forms.Form, error: services.BookingError, therapist: Therapist) -> None:
     """Put a refused time beside the time field, with the nearest open times when known."""
+    if isinstance(error, services.NotLicensedThere):
+        form.add_error("location", str(error))
+        return
     if not isinstance(error, services.SlotUnavailable):
         form.add_error(None, str(error))  # about the client or the session, not the time
         return

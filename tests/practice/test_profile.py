@@ -105,6 +105,7 @@ def test_a_new_time_zone_changes_every_later_surface(
                 session_type=video,
                 starts_at=denver(10, 10),
                 by=alice,
+                client_location="CO",
             )
         client.force_login(alice)
         reauthenticate(client)  # the mobile number changes

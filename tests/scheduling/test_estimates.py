@@ -10,7 +10,7 @@ from django.core import mail
 
 from practice.models import PracticeSettings
 from scheduling import services
-from scheduling.estimates import add_business_days, estimate_due_by
+from scheduling.estimates import add_business_days, estimate_due_by, federal_holidays
 from scheduling.models import GoodFaithEstimate
 from tests.scheduling.conftest import NOW
 from tests.scheduling.test_booking_pages import WEDNESDAY_TEN, held_appointment_id, hold_time
@@ -137,6 +137,52 @@ def test_business_days_skip_the_weekend():
     assert add_business_days(date(2030, 1, 4), 1) == date(2030, 1, 7)
 
 
+def test_federal_holidays_are_the_days_they_are_observed():
+    # OPM's list for 2021: Juneteenth (Saturday) on Friday June 18, Independence Day (Sunday) on
+    # Monday July 5, Christmas (Saturday) on Friday December 24, and New Year's Day 2022
+    # (Saturday) on Friday December 31.
+    assert sorted(federal_holidays(2021)) == [
+        date(2021, 1, 1),
+        date(2021, 1, 18),
+        date(2021, 2, 15),
+        date(2021, 5, 31),
+        date(2021, 6, 18),
+        date(2021, 7, 5),
+        date(2021, 9, 6),
+        date(2021, 10, 11),
+        date(2021, 11, 11),
+        date(2021, 11, 25),
+        date(2021, 12, 24),
+        date(2021, 12, 31),
+    ]
+    # 2022 begins on a Saturday and its New Year's Day was observed in 2021, not in 2022.
+    assert date(2022, 1, 1) not in federal_holidays(2022)
+    assert date(2022, 1, 3) not in federal_holidays(2022)
+    # OPM's list for 2026: Independence Day (Saturday) is observed on Friday July 3.
+    assert sorted(federal_holidays(2026)) == [
+        date(2026, 1, 1),
+        date(2026, 1, 19),
+        date(2026, 2, 16),
+        date(2026, 5, 25),
+        date(2026, 6, 19),
+        date(2026, 7, 3),
+        date(2026, 9, 7),
+        date(2026, 10, 12),
+        date(2026, 11, 11),
+        date(2026, 11, 26),
+        date(2026, 12, 25),
+    ]
+
+
+def test_juneteenth_is_a_holiday_only_from_2021():
+    assert date(2020, 6, 19) not in federal_holidays(2020)
+
+
+def test_business_days_skip_federal_holidays():
+    assert add_business_days(date(2030, 11, 27), 1) == date(2030, 11, 29)  # over Thanksgiving
+    assert add_business_days(date(2026, 7, 2), 1) == date(2026, 7, 6)  # over Friday July 3
+
+
 @pytest.mark.parametrize(
     ("booked_on", "session_on", "due"),
     [
@@ -149,6 +195,23 @@ def test_business_days_skip_the_weekend():
             datetime(2030, 1, 4, 16, tzinfo=DENVER),
             datetime(2030, 1, 25, 10, tzinfo=DENVER),
             date(2030, 1, 9),
+        ),
+        # Thanksgiving (Thursday November 28, 2030) is not a business day.
+        (
+            datetime(2030, 11, 27, 16, tzinfo=DENVER),
+            datetime(2030, 12, 4, 10, tzinfo=DENVER),
+            date(2030, 11, 29),
+        ),
+        (
+            datetime(2030, 11, 26, 16, tzinfo=DENVER),
+            datetime(2030, 12, 13, 10, tzinfo=DENVER),
+            date(2030, 12, 2),
+        ),
+        # Independence Day 2026 falls on a Saturday and is observed on Friday July 3.
+        (
+            datetime(2026, 7, 2, 16, tzinfo=DENVER),
+            datetime(2026, 7, 9, 10, tzinfo=DENVER),
+            date(2026, 7, 6),
         ),
     ],
 )

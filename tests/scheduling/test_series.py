@@ -12,7 +12,15 @@ import time_machine
 
 from scheduling import series, services
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_session_type, open_around_the_clock
+from tests.factories import (
+    INTAKE_ANSWERS,
+    make_appointment,
+    make_client,
+    make_intake,
+    make_session_type,
+    make_therapist,
+    open_around_the_clock,
+)
 
 pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
@@ -302,3 +310,103 @@ def test_the_preview_writes_nothing_not_even_messages(
         client.post(URL, series_form(alice, weekly, count=8, preview="1"))
     assert Appointment.objects.count() == 1
     assert not OutboundMessage.objects.exists() and callbacks == []
+
+
+# A video follow-up asks where the client will be, under the client's own booking rule --------
+
+
+@pytest.fixture
+def video(dana):
+    return make_session_type(
+        name="Video session",
+        modality="telehealth",
+        new_clients_may_book=False,
+        therapists=[dana.therapist],
+    )
+
+
+def test_a_video_follow_up_asks_where_the_client_will_be(client, dana, alice, alices_first, video):
+    client.force_login(dana)
+    response = client.post(URL, series_form(alice, video, count=1, preview="1"))
+    assert response.context["form"].errors["location"] == [
+        "Please ask where the client will be during the session."
+    ]
+
+
+def test_a_video_follow_up_where_the_therapist_is_not_licensed_books_nothing(
+    client, dana, alice, alices_first, video
+):
+    client.force_login(dana)
+    preview = client.post(URL, series_form(alice, video, count=2, preview="1", location="WY"))
+    plan = preview.context["plan"]
+    assert not plan.bookable
+    assert "only while the client is in Colorado" in plan.conflicts[0].problem
+
+
+def test_a_video_follow_up_keeps_where_the_client_will_be_and_is_prefilled_with_it(
+    client, dana, alice, alices_first, video
+):
+    client.force_login(dana)
+    data = series_form(alice, video, count=1, location="CO")
+    preview = client.post(URL, {**data, "preview": "1"})
+    fingerprint = preview.context["plan"].fingerprint
+    client.post(URL, {**data, "confirm": "1", "fingerprint": fingerprint})
+    booked = Appointment.objects.get(session_type=video)
+    assert booked.client_location == "CO"
+    assert client.get(f"{URL}?after={booked.pk}").context["form"].initial["location"] == "CO"
+
+
+# The intake's "How would you like to meet?" is where a follow-up starts -----------------------
+
+
+def alice_would_rather_meet(alice, dana, answer: str) -> None:
+    make_intake(
+        client=alice,
+        answers={**INTAKE_ANSWERS, "session_format": answer},
+        status="new",
+        therapist=dana.therapist,
+    )
+
+
+def test_a_follow_up_starts_in_the_way_the_client_asked_for_when_the_therapist_offers_it(
+    client, dana, alice, alices_first, video
+):
+    alice_would_rather_meet(alice, dana, "Telehealth (video)")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == video.pk
+    assert "this client said they would like to meet by video" in response.text
+
+
+def test_a_follow_up_keeps_the_last_kind_when_the_client_has_no_preference(
+    client, dana, alice, alices_first, video
+):
+    alice_would_rather_meet(alice, dana, "Either is fine")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id
+    assert "would like to meet" not in response.text
+
+
+def test_a_follow_up_keeps_the_last_kind_when_the_therapist_offers_only_that_way(
+    client, dana, alice, alices_first
+):
+    alice_would_rather_meet(alice, dana, "Telehealth (video)")
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id
+
+
+def test_a_therapist_who_may_not_read_the_intake_gets_no_preference_from_it(
+    client, dana, alice, alices_first, video
+):
+    olu = make_therapist(email="olu@example.org", first_name="Olu")
+    make_intake(
+        client=alice,
+        answers={**INTAKE_ANSWERS, "session_format": "Telehealth (video)"},
+        status="new",
+        therapist=olu,
+    )
+    client.force_login(dana)
+    response = client.get(f"{URL}?after={alices_first.pk}")
+    assert response.context["form"].initial["session_type"] == alices_first.session_type_id

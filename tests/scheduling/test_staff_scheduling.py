@@ -233,3 +233,56 @@ def test_a_client_cancelling_through_staff_inside_the_window_is_late(client, sam
     booked.refresh_from_db()
     assert booked.status == "late_cancelled"
     assert "Recorded as “Late cancellation”." in response.content.decode()
+
+
+# Video sessions: where the client will be, under the same rule as a client's own booking ----
+
+
+@pytest.fixture
+def video(dana):
+    return make_session_type(
+        name="Video session", modality="telehealth", therapists=[dana.therapist]
+    )
+
+
+def test_staff_booking_a_video_session_are_asked_where_the_client_will_be(
+    client, sam, alice, dana, video
+):
+    client.force_login(sam)
+    response = client.post(BOOK, booking(alice, dana.therapist, video))
+    assert response.status_code == 200
+    assert response.context["form"].errors["location"] == [
+        "Please ask where the client will be during the session."
+    ]
+    assert 'value="2030-06-12"' in response.content.decode()  # what was typed is kept
+    assert not Appointment.objects.exists()
+
+
+def test_staff_book_a_video_session_for_a_client_in_a_licensed_state(
+    client, sam, alice, dana, video
+):
+    client.force_login(sam)
+    response = client.post(BOOK, {**booking(alice, dana.therapist, video), "location": "CO"})
+    appointment = Appointment.objects.get()
+    assert response.url == f"/scheduling/staff/appointments/{appointment.pk}/"
+    assert appointment.client_location == "CO"
+    assert "Colorado" in client.get(response.url).content.decode()
+
+
+def test_staff_cannot_book_video_where_the_therapist_is_not_licensed(
+    client, sam, alice, dana, video
+):
+    client.force_login(sam)
+    for place in ("WY", "outside-us"):
+        response = client.post(BOOK, {**booking(alice, dana.therapist, video), "location": place})
+        assert response.context["form"].errors["location"] == [
+            "Dana can meet by video only while the client is in Colorado. Book a session in "
+            "person instead, or with a therapist licensed where the client will be."
+        ]
+    assert not Appointment.objects.exists()
+
+
+def test_an_in_person_booking_keeps_no_location(client, sam, alice, dana, first_session):
+    client.force_login(sam)
+    client.post(BOOK, {**booking(alice, dana.therapist, first_session), "location": "WY"})
+    assert Appointment.objects.get().client_location == ""
