@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from intake.models import Submission
+from intake.models import Answer, Submission
 
 if TYPE_CHECKING:
     from practice.models import Therapist, User
@@ -34,6 +34,26 @@ def sent_intake_url(client_id: int, viewer: "User") -> str | None:
         .first()
     )
     return None if sent is None else reverse("intake:submission-detail", kwargs={"pk": sent})
+
+
+# The intake's question "Is there anything that worries you about starting therapy?"
+WORRIES_KEY = "therapy_worries"
+
+
+def therapy_worries(client_id: int, viewer: "User") -> str:
+    """What the client wrote worries them about starting therapy, in their sent intake.
+
+    "" when they wrote nothing, have not sent it, or `viewer` may not read their intake.
+    """
+    sent = Submission.objects.for_user(viewer).filter(
+        client_id=client_id, submitted_at__isnull=False
+    )
+    value = (
+        Answer.objects.filter(submission__in=sent, question__key=WORRIES_KEY)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return value.strip() if isinstance(value, str) else ""
 
 
 def look_up_booked_therapist_with(lookup: TherapistLookup) -> None:
