@@ -146,6 +146,19 @@ def test_a_checkin_that_would_fall_at_night_waits_for_the_morning(client, dana, 
     assert checkin_messages()[0].due_at == morning
 
 
+def test_the_portal_shows_the_checkin_from_an_hour_after_the_session(client, dana, alice, session):
+    attend(client, dana, session)
+    client.force_login(alice)
+    assert "How was your session?" not in client.get("/portal/").content.decode()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        client.force_login(alice)
+        portal = client.get("/portal/").content.decode()
+        assert "Tell Dana how your session on Tuesday 8 January went" in portal
+        path = checkins.checkin_path(CheckIn.objects.get())
+        assert f'href="{path}"' in portal
+        assert client.get(path).status_code == 200
+
+
 # The client answers from the link ------------------------------------------------------------
 
 
@@ -329,9 +342,10 @@ def test_the_therapists_page_shows_the_trend_and_each_look_is_audited(
     assert "How sessions are going for Alice" in text
     assert "Totals, oldest to newest: 36, 31" in text and "<polyline" in text
     client.force_login(sam)
-    assert "Totals, oldest to newest: 36, 31" in client.get(
-        f"/scheduling/staff/appointments/{session.pk}/"
-    ).content.decode()
+    assert (
+        "Totals, oldest to newest: 36, 31"
+        in client.get(f"/scheduling/staff/appointments/{session.pk}/").content.decode()
+    )
     looks = AuditEntry.objects.about(alice).filter(record="Session check-ins")
     assert sorted(looks.values_list("actor_role", flat=True)) == ["staff", "therapist"]
 
@@ -340,9 +354,7 @@ def test_the_therapists_page_shows_the_trend_and_each_look_is_audited(
 
 
 @pytest.mark.parametrize("view", ["therapist", "portal"])
-def test_pages_keep_their_query_count_from_1_to_100_checkins(
-    client, alice, dana, session, view
-):
+def test_pages_keep_their_query_count_from_1_to_100_checkins(client, alice, dana, session, view):
     def count() -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
