@@ -15,7 +15,7 @@ class CheckInForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Optional. Only you and your therapist read it.",
+        help_text="Optional: it goes to your therapist with your answers.",
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -250,10 +250,13 @@ class FirstWorries:
 
 
 def first_worries(appointment: Appointment, viewer: "User") -> FirstWorries | None:
-    """The worries section of a first session's page; None for any later session."""
+    """The worries section of a first session's page, while it is booked or once answered;
+    None for any later session."""
     if appointment.client_id is None or not is_first_session(appointment):
         return None
     answer = WorryAnswer.objects.filter(appointment=appointment).first()
+    if answer is None and appointment.status != Appointment.Status.BOOKED:
+        return None
     worries = intake_status.therapy_worries(appointment.client_id, viewer)
     may_answer = bool(worries) and answer is None and appointment.client_may_change
     return FirstWorries(worries=worries, answer=answer, may_answer=may_answer)
