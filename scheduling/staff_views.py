@@ -60,9 +60,7 @@ def _render_detail(
     checkins.audit_feedback(request, appointment, feedback)
     context = {
         "feedback": feedback,
-        "flags": [
-            (flag, None) for flag in (feedback.trend.to_acknowledge if feedback.trend else [])
-        ],
+        "flags": [(flag, None) for flag in feedback.flags],
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
         "zone": appointment.therapist.zone,
