@@ -2,10 +2,10 @@
 and answers a new client's first worries from the session page."""
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from practice.audit import AuditEntry, record_access
 from practice.roles import AuthenticatedHttpRequest, client_required, therapist_required
@@ -15,6 +15,15 @@ from scheduling.calendar_views import _render_detail
 from scheduling.checkin_forms import AcknowledgeForm, CheckInForm, WorryAnswerForm
 from scheduling.checkin_models import CheckIn
 from scheduling.models import Appointment
+
+
+@require_safe
+def text_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A text's short link: on to the check-in's signed page, which decides who may open it."""
+    found = get_object_or_404(
+        CheckIn.objects.filter(pk=checkins.checkin_id_from_text_token(token) or 0)
+    )
+    return redirect(checkins.checkin_path(found))
 
 
 @client_required

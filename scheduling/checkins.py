@@ -27,6 +27,7 @@ from practice import channels, outbox
 from practice.audit import record_access
 from practice.models import OutboundMessage, PracticeSettings
 from scheduling.checkin_models import ITEM_FIELDS, MAX_TOTAL, CheckIn, WorryAnswer
+from scheduling.links import number_from_short_token, short_token
 from scheduling.messages import _require_sending_hours, _upcoming_appointment, appointment_facts
 from scheduling.models import Appointment
 from scheduling.reminders import is_first_session
@@ -38,6 +39,8 @@ CHECKIN_DELAY = timedelta(hours=1)
 CHECKIN_OPEN_FOR = timedelta(days=7)
 LINK_SALT = "scheduling.checkin"
 EMAIL = OutboundMessage.Channel.EMAIL
+SMS = OutboundMessage.Channel.SMS
+TEXT_LINK_SALT = "scheduling.checkin-text-link"
 SPARK_WIDTH, SPARK_HEIGHT = 160, 40
 
 
@@ -75,16 +78,26 @@ def schedule_checkin(appointment: Appointment) -> CheckIn | None:
         if CheckIn.objects.filter(appointment=appointment).exists():
             return None  # marked attended before (or at this very moment, elsewhere)
         raise
-    if EMAIL in consent_status.allowed_channels(client):
+    channel = _checkin_channel(client)
+    if channel:
         outbox.schedule_message(
-            key=f"checkin:{checkin.pk}:{EMAIL}",
+            key=f"checkin:{checkin.pk}:{channel}",
             template="session_checkin",
-            to=client.email,
+            to=client.mobile_phone if channel == SMS else client.email,
             recipient=client,
+            channel=channel,
             about=checkin,
             due_at=opens_at,
         )
     return checkin
+
+
+def _checkin_channel(client: "User") -> str:
+    """One message a check-in: by e-mail if allowed, else by text if allowed (and a mobile)."""
+    allowed = consent_status.allowed_channels(client)
+    if EMAIL in allowed:
+        return EMAIL
+    return SMS if SMS in allowed and client.mobile_phone else ""
 
 
 def _inside_sending_hours(moment: datetime, client: "User") -> datetime:
@@ -186,6 +199,16 @@ def checkin_id_from(token: str) -> int | None:
 
 def checkin_path(checkin: CheckIn) -> str:
     return reverse("scheduling:checkin", kwargs={"token": checkin_token(checkin)})
+
+
+def checkin_text_url(checkin: CheckIn) -> str:
+    """A link short enough for a text; it leads on to the signed page (checkin_path)."""
+    token = short_token(checkin.pk, salt=TEXT_LINK_SALT)
+    return f"{settings.SITE_URL}{reverse('checkin-text-link', kwargs={'token': token})}"
+
+
+def checkin_id_from_text_token(token: str) -> int | None:
+    return number_from_short_token(token, salt=TEXT_LINK_SALT)
 
 
 # What the therapist and the client see ------------------------------------------------------
@@ -301,7 +324,9 @@ def checkin_context(message: OutboundMessage) -> dict:
     client = appointment.client
     assert client is not None
     if message.channel not in consent_status.allowed_channels(client):
-        raise channels.DeliverySkipped("the client's consent does not allow e-mails")
+        raise channels.DeliverySkipped(
+            f"the client's consent does not allow {message.get_channel_display().lower()}s"
+        )
     night = PracticeSettings.load().quiet_hours_around(timezone.now(), client.zone)
     if night is not None:
         raise channels.DeliveryDeferred("waiting for the client's sending hours", until=night[1])
@@ -309,6 +334,7 @@ def checkin_context(message: OutboundMessage) -> dict:
         "client_name": client.display_name,
         "therapist_first_name": appointment.therapist.first_name,
         "checkin_url": f"{settings.SITE_URL}{checkin_path(checkin)}",
+        "text_url": checkin_text_url(checkin),
         "expires_at": checkin.expires_at,
         "zone": client.zone,
     }

@@ -118,6 +118,24 @@ def test_a_client_who_turned_messages_off_gets_no_checkin_message(client, dana, 
         assert "How was your session?" in client.get("/portal/").content.decode()
 
 
+def test_a_client_who_allows_only_texts_gets_the_checkin_by_text(
+    client, dana, alice, session, settings
+):
+    alice.mobile_phone = "+19705550101"
+    alice.save()
+    make_contact_preference(client=alice, email=False, sms=True)
+    attend(client, dana, session)
+    [message] = checkin_messages()
+    assert message.channel == "sms" and message.to == "+19705550101"
+    send_due(NOW + timedelta(hours=1))
+    [text] = [path.read_text() for path in settings.SMS_FILE_PATH.iterdir()]
+    assert "how did today go? Dana would like to know" in text and mail.outbox == []
+    short = next(word for word in text.split() if "/m/c/" in word)
+    response = client.get(short[short.index("/m/c/") :])
+    assert response.url == checkins.checkin_path(CheckIn.objects.get())
+    assert client.get("/m/c/1abcdefghij").status_code == 404  # a forged one
+
+
 def test_a_session_unmarked_before_the_message_goes_sends_nothing(client, dana, session):
     attend(client, dana, session)
     client.post(f"/scheduling/calendar/appointments/{session.pk}/no-show/")  # a correction

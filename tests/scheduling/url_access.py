@@ -194,6 +194,13 @@ def _alices_checkin_link(w) -> dict:
     return {"token": checkin_token(_alices_checkin(w))}
 
 
+def _alices_text_link(w) -> dict:
+    from scheduling.checkins import TEXT_LINK_SALT
+    from scheduling.links import short_token
+
+    return {"token": short_token(_alices_checkin(w).pk, salt=TEXT_LINK_SALT)}
+
+
 def _alices_checkin_on_her_session(w) -> dict:
     checkin = _alices_checkin(w)
     return {"pk": checkin.appointment_id, "checkin_pk": checkin.pk}
@@ -201,6 +208,8 @@ def _alices_checkin_on_her_session(w) -> dict:
 
 URL_ACCESS |= {
     "scheduling:checkin": {**ALICES, "kwargs": _alices_checkin_link},
+    # A text's short link sends everyone on to the signed page, which decides (as above).
+    "checkin-text-link": {**{persona: "302" for persona in PUBLIC}, "kwargs": _alices_text_link},
     "scheduling:checkin-acknowledge": {
         **THERAPIST_POSTS,
         "kwargs": _alices_checkin_on_her_session,
