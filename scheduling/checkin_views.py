@@ -29,7 +29,8 @@ def text_link(request: HttpRequest, token: str) -> HttpResponse:
 @client_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    """The link asks for login; only the session's own client opens it (anyone else: 404)."""
+    """The link asks for login; only the session's own client opens it (another client: 404;
+    a therapist or staff: 403, like every client page)."""
     found = get_for_user(
         CheckIn.objects.select_related("appointment__therapist"),
         request.user,
@@ -48,7 +49,6 @@ def checkin(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             checkins.answer_checkin(found, scores=form.scores(), note=form.cleaned_data["note"])
             return redirect(request.path)
-    found.refresh_from_db()
     context = {
         "checkin": found,
         "is_open": is_open,
