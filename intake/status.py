@@ -36,6 +36,18 @@ def sent_intake_url(client_id: int, viewer: "User") -> str | None:
     return None if sent is None else reverse("intake:submission-detail", kwargs={"pk": sent})
 
 
+def _sent_answer(client_id: int, viewer: "User", key: str) -> object:
+    """The client's answer to question `key` in their sent intake, if `viewer` may read it."""
+    sent = Submission.objects.for_user(viewer).filter(
+        client_id=client_id, submitted_at__isnull=False
+    )
+    return (
+        Answer.objects.filter(submission__in=sent, question__key=key)
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
 # "How would you like to meet?" in the intake, as session modalities (scheduling's
 # SessionType.Modality values). "Either is fine" is no preference.
 MEETING_CHOICES = {"In person in Fort Collins": "in_person", "Telehealth (video)": "telehealth"}
@@ -44,17 +56,21 @@ MEETING_CHOICES = {"In person in Fort Collins": "in_person", "Telehealth (video)
 def meeting_preference(client_id: int, viewer: "User") -> str:
     """How the client would like to meet, from their sent intake: "in_person", "telehealth",
     or "" (either, unanswered, or an intake `viewer` may not read)."""
-    answer = (
-        Answer.objects.filter(
-            submission__in=Submission.objects.for_user(viewer).filter(
-                client_id=client_id, submitted_at__isnull=False
-            ),
-            question__key="session_format",
-        )
-        .values_list("value", flat=True)
-        .first()
-    )
+    answer = _sent_answer(client_id, viewer, "session_format")
     return MEETING_CHOICES.get(answer, "") if isinstance(answer, str) else ""
+
+
+# The intake's question "Is there anything that worries you about starting therapy?"
+WORRIES_KEY = "therapy_worries"
+
+
+def therapy_worries(client_id: int, viewer: "User") -> str:
+    """What the client wrote worries them about starting therapy, in their sent intake.
+
+    "" when they wrote nothing, have not sent it, or `viewer` may not read their intake.
+    """
+    value = _sent_answer(client_id, viewer, WORRIES_KEY)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def look_up_booked_therapist_with(lookup: TherapistLookup) -> None:

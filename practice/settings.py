@@ -339,6 +339,14 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
 HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
 HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
 
+# Session check-ins (four items, 0-10 each, total 0-40): the therapist's page flags an answer
+# whose total is below CHECKIN_LOW_TOTAL, or CHECKIN_DROP or more below the client's own
+# average over their earlier answers. A prompt for a conversation, not a score to act on alone.
+CHECKIN_LOW_TOTAL = env.int("DJANGO_CHECKIN_LOW_TOTAL", default=30)
+CHECKIN_DROP = env.int("DJANGO_CHECKIN_DROP", default=5)
+if not (0 < CHECKIN_LOW_TOTAL <= 40 and 0 < CHECKIN_DROP <= 40):
+    raise ImproperlyConfigured("DJANGO_CHECKIN_LOW_TOTAL and DJANGO_CHECKIN_DROP must be 1 to 40")
+
 # Video sessions, chosen like the e-mail backend: by default each therapist's fixed room on the
 # practice's BAA-covered service (their profile); a provider backend creates one meeting per
 # session through the provider's HTTP API. Clients reach either only through their portal.

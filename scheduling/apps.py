@@ -7,7 +7,7 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from consent import status as consent_status
         from intake import status as intake_status
-        from scheduling import agenda, messages  # noqa: F401  (registers their message builders)
+        from scheduling import agenda, checkins, messages  # noqa: F401  (register message builders)
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a

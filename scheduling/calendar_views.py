@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST, require_safe
 from intake import status as intake_status
 from practice.roles import AuthenticatedHttpRequest, therapist_required
 from practice.scoping import get_for_user
-from scheduling import calendar, series, services
+from scheduling import calendar, checkins, series, services
 from scheduling.calendar_forms import PracticeCancelForm, SeriesForm
+from scheduling.checkin_forms import AcknowledgeForm, WorryAnswerForm
 from scheduling.feed import feed_calendar
 from scheduling.models import Appointment, CalendarFeed
 
@@ -31,8 +32,19 @@ def _render_detail(
     *,
     cancel_form: PracticeCancelForm | None = None,
     outcome_error: str = "",
+    acknowledge: tuple[int, AcknowledgeForm] | None = None,
+    worry_form: WorryAnswerForm | None = None,
 ) -> HttpResponse:
+    feedback = checkins.session_feedback(appointment, request.user)
+    checkins.audit_feedback(request, appointment, feedback)
+    shown = acknowledge or (0, None)
     context = {
+        "feedback": feedback,
+        "flags": [
+            (flag, shown[1] if flag.pk == shown[0] else AcknowledgeForm(checkin_pk=flag.pk))
+            for flag in feedback.flags
+        ],
+        "worry_form": worry_form or WorryAnswerForm(),
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
         "zone": appointment.therapist.zone,
@@ -47,7 +59,8 @@ def _render_detail(
 @therapist_required
 @require_POST
 def mark_attended(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _record_outcome(request, pk, Appointment.mark_attended, "Marked as attended.")
+    # Attendance schedules the client's check-in, in the same transaction.
+    return _record_outcome(request, pk, checkins.record_attendance, "Marked as attended.")
 
 
 @therapist_required

@@ -17,6 +17,7 @@ from scheduling.availability import open_slots_for
 from scheduling.models import (
     Appointment,
     BookingRules,
+    CheckIn,
     SessionType,
     TimeOff,
     WeeklyAvailability,
@@ -118,7 +119,19 @@ def _seed_appointments(therapist: Therapist, client: User, session_types: list) 
     past_day = timezone.localdate(timezone=therapist.zone) - timedelta(days=21)
     past_day -= timedelta(days=max(past_day.weekday() - 3, 0))
     past = local_instant(past_day, time(10), therapist.zone)
-    _create(therapist, client, consultation, past, status=Appointment.Status.ATTENDED)
+    attended = _create(therapist, client, consultation, past, status=Appointment.Status.ATTENDED)
+    # ...and the client answered its check-in, so the therapist's page shows one row.
+    opened = attended.ends_at + timedelta(hours=1)
+    CheckIn.objects.create(
+        appointment=attended,
+        opens_at=opened,
+        expires_at=opened + timedelta(days=7),
+        answered_at=opened + timedelta(minutes=20),
+        heard=9,
+        focus=8,
+        approach=8,
+        overall=9,
+    )
     # The first session in a couple of days, and a follow-up the week after, at open times.
     for session_type, after in ((first_session, timedelta(days=2)), (follow_up, timedelta(days=9))):
         slots = open_slots_for(

@@ -44,14 +44,24 @@ def manage_url(appointment: "Appointment") -> str:
 
 def text_token(appointment: "Appointment") -> str:
     """A short token for a text: the appointment id in base 36 and a truncated signature."""
-    value = _base36(appointment.pk)
-    return f"{value}{_short_mac(value)}"
+    return short_token(appointment.pk, salt=TEXT_SALT)
 
 
 def appointment_id_from_text_token(token: str) -> int | None:
     """The appointment id a text's token was made for, or None if it is forged."""
+    return number_from_short_token(token, salt=TEXT_SALT)
+
+
+def short_token(number: int, *, salt: str) -> str:
+    """A number in base 36 and a truncated signature under `salt`: short enough for a text."""
+    value = _base36(number)
+    return f"{value}{_short_mac(value, salt)}"
+
+
+def number_from_short_token(token: str, *, salt: str) -> int | None:
+    """The number a short token was made for under `salt`, or None if it is forged."""
     value, mac = token[:-TEXT_MAC_LENGTH], token[-TEXT_MAC_LENGTH:]
-    if not value or not value.isalnum() or not constant_time_compare(mac, _short_mac(value)):
+    if not value or not value.isalnum() or not constant_time_compare(mac, _short_mac(value, salt)):
         return None
     return int(value, 36)
 
@@ -61,8 +71,8 @@ def text_url(appointment: "Appointment") -> str:
     return f"{settings.SITE_URL}{reverse('text-link', kwargs={'token': text_token(appointment)})}"
 
 
-def _short_mac(value: str) -> str:
-    digest = salted_hmac(TEXT_SALT, value, algorithm="sha256").digest()
+def _short_mac(value: str, salt: str) -> str:
+    digest = salted_hmac(salt, value, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:TEXT_MAC_LENGTH]
 
 

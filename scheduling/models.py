@@ -644,3 +644,6 @@ class GoodFaithEstimate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:estimate", kwargs={"pk": self.appointment_id})
+
+
+from scheduling.checkin_models import CheckIn, WorryAnswer  # noqa: E402, F401  (after sessions)

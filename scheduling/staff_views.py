@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -11,7 +11,7 @@ from practice import dates
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, staff_required
 from practice.scoping import get_for_user
-from scheduling import calendar, services
+from scheduling import calendar, checkins, services
 from scheduling.calendar_forms import CancelOnBehalfForm, SessionTimeForm, StaffBookingForm
 from scheduling.models import Appointment
 
@@ -48,7 +48,7 @@ def staff_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     appointment: Appointment,
     *,
     move_form: SessionTimeForm | None = None,
@@ -56,7 +56,11 @@ def _render_detail(
 ) -> HttpResponse:
     local = appointment.starts_at.astimezone(appointment.therapist.zone)
     initial = {"day": local.date(), "at": local.time().replace(second=0, microsecond=0)}
+    feedback = checkins.session_feedback(appointment, request.user)
+    checkins.audit_feedback(request, appointment, feedback)
     context = {
+        "feedback": feedback,
+        "flags": [(flag, None) for flag in feedback.flags],
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
         "zone": appointment.therapist.zone,

@@ -6,6 +6,7 @@ from scheduling import (
     availability_views,
     booking_views,
     calendar_views,
+    checkin_views,
     staff_views,
     video_views,
     views,
@@ -35,6 +36,16 @@ urlpatterns = [
         "calendar/appointments/<int:pk>/cancel/",
         calendar_views.cancel_by_practice,
         name="calendar-cancel",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/checkins/<int:checkin_pk>/acknowledge/",
+        checkin_views.acknowledge,
+        name="checkin-acknowledge",
+    ),
+    path(
+        "calendar/appointments/<int:pk>/worries/answer/",
+        checkin_views.answer_worries,
+        name="worries-answer",
     ),
     path("calendar/book/", calendar_views.book_series, name="calendar-book"),
     path("calendar/feed/", calendar_views.feed_settings, name="calendar-feed"),
@@ -70,6 +81,7 @@ urlpatterns = [
         booking_views.client_reschedule,
         name="client-reschedule",
     ),
+    path("check-in/<str:token>/", checkin_views.checkin, name="checkin"),
     path("manage/<str:token>/", booking_views.manage, name="manage"),
     path("manage/<str:token>/cancel/", booking_views.manage_cancel, name="manage-cancel"),
     path(

@@ -21,8 +21,10 @@ from scheduling.models import (
     Appointment,
     AvailabilityException,
     CalendarFeed,
+    CheckIn,
     TimeOff,
     WeeklyAvailability,
+    WorryAnswer,
 )
 from tests.factories import (
     make_appointment,
@@ -124,6 +126,18 @@ def audit_entry(client, therapist):
     return AuditEntry.objects.get(submission=intake)
 
 
+def checkin(client, therapist):
+    session = appointment(client, therapist)
+    now = timezone.now()
+    return CheckIn.objects.create(appointment=session, opens_at=now, expires_at=now)
+
+
+def worry_answer(client, therapist):
+    return WorryAnswer.objects.create(
+        appointment=appointment(client, therapist), text="We go at your pace.", written_by=therapist
+    )
+
+
 def outbound_message(client, therapist):
     return make_message(to=client.email, recipient=client)
 
@@ -140,6 +154,8 @@ def outbound_message(client, therapist):
         (TimeOff, time_off, THERAPISTS_ONLY),
         (AvailabilityException, day_off, THERAPISTS_ONLY),
         (CalendarFeed, calendar_feed, THERAPISTS_ONLY),
+        (CheckIn, checkin, CLIENTS_AND_THERAPISTS),
+        (WorryAnswer, worry_answer, CLIENTS_AND_THERAPISTS),
         (AuditEntry, audit_entry, STAFF_ONLY),
         (OutboundMessage, outbound_message, STAFF_ONLY),
     ],

@@ -40,6 +40,8 @@ NOT_CLIENT_FACING = {
     "templates/practice/staff_dashboard.html",
     "templates/scheduling/_availability_nav.html",
     "templates/scheduling/_calendar.html",
+    "templates/scheduling/_checkins.html",
+    "templates/scheduling/_first_worries.html",
     "templates/scheduling/_series_plan.html",
     "templates/scheduling/_staff_dashboard.html",
     "templates/scheduling/appointment_detail.html",

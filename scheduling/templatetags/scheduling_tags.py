@@ -7,8 +7,8 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from practice.models import User
-from scheduling import wording
-from scheduling.models import Appointment
+from scheduling import checkins, wording
+from scheduling.models import Appointment, CheckIn, WorryAnswer
 
 register = template.Library()
 
@@ -41,6 +41,35 @@ def client_appointments(user: User) -> PortalAppointments:
     return PortalAppointments(
         upcoming=list(mine.filter(upcoming).order_by("starts_at")),
         history=list(mine.exclude(upcoming).order_by("-starts_at")[:HISTORY_LENGTH]),
+    )
+
+
+@dataclass(frozen=True)
+class PortalFeedback:
+    checkins: list[tuple[CheckIn, str]]  # each waiting check-in, with its link
+    notes: list[WorryAnswer]
+
+
+@register.simple_tag
+def client_feedback(user: User) -> PortalFeedback:
+    """The client's check-ins waiting for an answer, and their therapist's answers to first
+    worries before sessions to come (two queries, however many)."""
+    now = timezone.now()
+    waiting = (
+        CheckIn.objects.for_user(user)
+        .waiting(now=now)
+        .select_related("appointment__therapist")
+        .order_by("-opens_at")
+    )
+    notes = (
+        WorryAnswer.objects.for_user(user)
+        .filter(appointment__status=Appointment.Status.BOOKED, appointment__ends_at__gt=now)
+        .select_related("appointment__therapist")
+        .order_by("appointment__starts_at")
+    )
+    return PortalFeedback(
+        checkins=[(checkin, checkins.checkin_path(checkin)) for checkin in waiting],
+        notes=list(notes),
     )
 
 

@@ -14,7 +14,8 @@ from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox, replies
 from practice.models import OutboundMessage
-from scheduling import agenda, reminders
+from scheduling import agenda, checkins, reminders
+from scheduling.checkin_models import CHECKIN_ITEMS
 from scheduling.models import Appointment
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.django_db
 DENVER = ZoneInfo("America/Denver")
 SESSION_TYPE = "Exposure and response prevention for OCD"
 CANCELLATION_REASON = "admitted to hospital after a panic attack"
+WORRY_ANSWER = "Being judged for the panic attacks is a common worry; we go at your pace."
 
 
 def message_templates() -> set[str]:
@@ -58,6 +60,8 @@ def clinical_strings() -> list[str]:
         f"score {result.total}",
         *instruments.PHQ9_ITEMS,
         *instruments.GAD7_ITEMS,
+        *(wording for _field, wording, _summary in CHECKIN_ITEMS),
+        WORRY_ANSWER,
     ]
 
 
@@ -110,6 +114,16 @@ def test_no_message_says_anything_clinical(alice, dana):
         )
         reminders.schedule_appointment_messages(booked)
         agenda.schedule_therapist_agendas()
+        # A session this morning, marked attended: its check-in e-mail; and an answer to the
+        # worries before the booked session.
+        attended = make_appointment(
+            client=alice,
+            therapist=dana.therapist,
+            starts_at=datetime(2030, 1, 1, 9, tzinfo=DENVER),
+            session_type=session_type,
+        )
+        checkins.record_attendance(attended)
+        checkins.answer_worries(appointment=booked, by=dana, text=WORRY_ANSWER)
         for number, word in enumerate(["HELP", "STOP", "START"]):
             replies.receive_text(provider_id=f"SM{number}", from_number="+19705550101", body=word)
         unknown = OutboundMessage.objects.filter(key__startswith=f"appointment:{first.pk}:")[0]

@@ -129,3 +129,24 @@ def test_a_long_site_address_gets_a_shorter_wording_not_nothing():
     assert text.startswith("Poudre Vall...: Wednesday 25 September, 1:30 PM MDT. ")
     assert f"{site}/m/" in text
     assert_one_text(text)
+
+
+def checkin_text(*, practice: str, therapist: str, site: str) -> str:
+    """The check-in's text exactly as the outbox renders it, from the real templates."""
+    context = {
+        "practice": SimpleNamespace(name=practice),
+        "therapist_first_name": therapist,
+        "text_url": f"{site}/m/c/zzzz{'x' * 10}",
+    }
+    wordings = [
+        render_to_string(f"emails/session_checkin{part}.sms.txt", context)
+        for part in ("", ".short", ".shorter", ".shortest")
+    ]
+    return fit(wordings, stop=STOP)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(practice=st.text(min_size=1, max_size=PRACTICE_MAX), therapist=names, site=sites)
+@example(practice="Poudre Valley Behavior Therapy", therapist="Dana", site="https://b.org")
+def test_every_checkin_text_fits_one_text_and_is_never_empty(practice, therapist, site):
+    assert_one_text(checkin_text(practice=practice, therapist=therapist, site=site))

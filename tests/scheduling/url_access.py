@@ -166,3 +166,53 @@ URL_ACCESS |= {
     "scheduling:staff-cancel": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
     "scheduling:staff-waive-late-change": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
 }
+
+# Check-ins: the client's signed link (login first; only the session's client), and the
+# therapist's two actions on the session page ---------------------------------------------------
+
+
+def _alices_checkin(w):
+    from scheduling.checkin_models import CheckIn
+    from scheduling.models import Appointment
+    from tests.factories import make_appointment
+
+    now = timezone.now().replace(microsecond=0)
+    session = make_appointment(
+        therapist=w.dana.therapist,
+        client=w.alice,
+        starts_at=now - timedelta(days=1, hours=2),
+        status=Appointment.Status.ATTENDED,
+    )
+    return CheckIn.objects.create(
+        appointment=session, opens_at=now - timedelta(days=1), expires_at=now + timedelta(days=6)
+    )
+
+
+def _alices_checkin_link(w) -> dict:
+    from scheduling.checkins import checkin_token
+
+    return {"token": checkin_token(_alices_checkin(w))}
+
+
+def _alices_text_link(w) -> dict:
+    from scheduling.checkins import TEXT_LINK_SALT
+    from scheduling.links import short_token
+
+    return {"token": short_token(_alices_checkin(w).pk, salt=TEXT_LINK_SALT)}
+
+
+def _alices_checkin_on_her_session(w) -> dict:
+    checkin = _alices_checkin(w)
+    return {"pk": checkin.appointment_id, "checkin_pk": checkin.pk}
+
+
+URL_ACCESS |= {
+    "scheduling:checkin": {**ALICES, "kwargs": _alices_checkin_link},
+    # A text's short link sends everyone on to the signed page, which decides (as above).
+    "checkin-text-link": {**{persona: "302" for persona in PUBLIC}, "kwargs": _alices_text_link},
+    "scheduling:checkin-acknowledge": {
+        **THERAPIST_POSTS,
+        "kwargs": _alices_checkin_on_her_session,
+    },
+    "scheduling:worries-answer": {**THERAPIST_POSTS, "kwargs": _danas_session_with_alice},
+}
