@@ -201,13 +201,13 @@ def record_scores(
     return results
 
 
-def write_goals(submission: Submission, answer: object) -> int:
+def write_goals(submission: Submission, answer: object) -> None:
     """Make the client's goals from their intake answer, in their own words (once only)."""
     goals = [
         Goal(submission=submission, position=position, text=text)
         for position, text in enumerate(split_goals(answer), start=1)
     ]
-    return len(Goal.objects.bulk_create(goals, ignore_conflicts=True))
+    Goal.objects.bulk_create(goals, ignore_conflicts=True)
 
 
 def _record_contact_answers(client: User, answers: dict) -> None:
