@@ -7,6 +7,7 @@ beat opens a round when one falls due (`open_due_rounds`, the rule is
 answers are scored and raise the urgent flag exactly as the intake's do (`services`).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,7 +109,7 @@ def last_measured(submissions: list[Submission]) -> dict[int, datetime]:
     }
 
 
-def due_for(schedules: list[MeasureSchedule], now: datetime) -> dict[int, Due]:
+def due_for(schedules: Sequence[MeasureSchedule], now: datetime) -> dict[int, Due]:
     """When each schedule's next round falls due, by submission id (two queries for all)."""
     submissions = [schedule.submission for schedule in schedules]
     measured = last_measured(submissions)
@@ -187,6 +188,8 @@ def _schedule_reminders(measure_round: MeasureRound, client: User, *, now: datet
 @channels.context_builder(REMINDER_TEMPLATE)
 def reminder_context(message: OutboundMessage) -> dict:
     # A link to the portal only: the message never says what is waiting there, or why.
+    if message.about_id is None:
+        raise channels.DeliverySkipped("the message is about no questionnaire")
     measure_round = (
         MeasureRound.objects.select_related("submission__client")
         .filter(pk=message.about_id)
@@ -275,7 +278,9 @@ def charts_for(results: list[ScreenerResult]) -> list[Chart]:
         ]
         if not scores:
             continue
-        change = describe_change(code, scores[0], scores[-1], today=today) if len(scores) > 1 else ""
+        change = (
+            describe_change(code, scores[0], scores[-1], today=today) if len(scores) > 1 else ""
+        )
         charts.append(
             Chart(
                 code=code,

@@ -52,7 +52,6 @@ class ScheduleForm(forms.Form):
 class MeasureForm(forms.Form):
     """The PHQ-9 and GAD-7 in their published wording, every item required."""
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = [(str(score), label) for label, score in instruments.ANSWER_OPTIONS]

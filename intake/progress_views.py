@@ -113,9 +113,7 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(
             reverse("intake:submission-detail", kwargs={"pk": submission.pk}) + "#measures-heading"
         )
-    return render(
-        request, "intake/measure_schedule.html", {"submission": submission, "form": form}
-    )
+    return render(request, "intake/measure_schedule.html", {"submission": submission, "form": form})
 
 
 # The client answers -------------------------------------------------------------------------

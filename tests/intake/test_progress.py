@@ -37,7 +37,7 @@ def erin(db):
 
 
 def first_goal(intake) -> Goal:
-    return Goal.objects.filter(submission=intake).first()
+    return Goal.objects.filter(submission=intake).earliest("position")
 
 
 def add_result(intake, *, instrument: str, total: int, severity: str, when: datetime):
@@ -86,9 +86,7 @@ def test_a_goal_written_as_a_paragraph_stays_whole():
 # Steps ---------------------------------------------------------------------------------------
 
 
-def test_client_and_therapist_each_add_steps_and_either_marks_one_done(
-    client, alice, dana, intake
-):
+def test_client_and_therapist_each_add_steps_and_either_marks_one_done(client, alice, dana, intake):
     goal = first_goal(intake)
     client.force_login(alice)
     response = client.post(f"/intake/goals/{goal.pk}/steps/", {"text": "  Phone off at 23:00  "})
@@ -257,8 +255,12 @@ def test_a_change_smaller_than_the_reliable_change_reads_about_the_same():
     smaller = describe_change("phq9", first, Score(march, 4, "Minimal"), today=today)
     assert smaller.startswith("About the same as in March (from 9 to 4;")
     worse = describe_change("gad7", first, Score(march, 13, "Moderate"), today=today)
-    assert worse == "Moved from mild to moderate since March (from 9 to 13: a change for the worse)."
-    last_year = describe_change("phq9", first, Score(march, 2, "Minimal"), today=today.replace(2027))
+    assert (
+        worse == "Moved from mild to moderate since March (from 9 to 13: a change for the worse)."
+    )
+    last_year = describe_change(
+        "phq9", first, Score(march, 2, "Minimal"), today=today.replace(2027)
+    )
     assert "since March 2026" in last_year
 
 
@@ -271,9 +273,13 @@ def test_the_pages_run_the_same_queries_with_1_and_100_scores(
     )
     step_goal = first_goal(intake)
     progress.add_step(goal=step_goal, text="Walk", by=alice)
-    viewer, url = (dana, f"/intake/submissions/{intake.pk}/") if path == "therapist" else (
-        alice,
-        "/portal/",
+    viewer, url = (
+        (dana, f"/intake/submissions/{intake.pk}/")
+        if path == "therapist"
+        else (
+            alice,
+            "/portal/",
+        )
     )
     client.force_login(viewer)
     start = datetime(2025, 1, 6, 17, tzinfo=UTC)
