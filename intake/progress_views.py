@@ -69,10 +69,19 @@ def step_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _audit(request, goal.submission, GOALS, AuditEntry.Action.ADDED)
         messages.success(request, "Step added.")
         return redirect(_back(request, goal.submission))
-    if not request.user.is_client:
-        _audit(request, goal.submission, GOALS, AuditEntry.Action.VIEWED)
-    back = _back(request, goal.submission)
-    return render(request, "intake/step_form.html", {"goal": goal, "form": form, "back": back})
+    _audit(request, goal.submission, GOALS, AuditEntry.Action.VIEWED)
+    return render(
+        request,
+        "intake/progress_form.html",
+        {
+            "heading": "Add a step",
+            "lede": f"Towards: {goal.text}",
+            "back": _back(request, goal.submission),
+            "back_label": "Back to the goals",
+            "form": form,
+            "button": "Add step",
+        },
+    )
 
 
 @login_required
@@ -113,7 +122,17 @@ def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(
             reverse("intake:submission-detail", kwargs={"pk": submission.pk}) + "#measures-heading"
         )
-    return render(request, "intake/measure_schedule.html", {"submission": submission, "form": form})
+    return render(
+        request,
+        "intake/progress_form.html",
+        {
+            "heading": "PHQ-9 and GAD-7 over time",
+            "back": reverse("intake:submission-detail", kwargs={"pk": submission.pk}),
+            "back_label": "Back to the client's page",
+            "form": form,
+            "button": "Save schedule",
+        },
+    )
 
 
 # The client answers -------------------------------------------------------------------------

@@ -34,7 +34,6 @@ NOT_CLIENT_FACING = {
     "templates/intake/_measures.html",
     "templates/intake/_staff_dashboard.html",
     "templates/intake/audit_log.html",
-    "templates/intake/measure_schedule.html",
     "templates/intake/queue.html",
     "templates/intake/submission_detail.html",
     "templates/practice/invite.html",

@@ -157,6 +157,18 @@ def test_a_round_that_falls_due_at_night_is_reminded_when_sending_hours_open(int
     assert message.due_at == datetime(2026, 3, 17, 14, tzinfo=UTC)  # 08:00 in Denver (MDT)
 
 
+def test_a_reminder_sent_late_at_night_waits_for_the_morning(intake, dana):
+    every(intake, dana, 1, "weeks")
+    progress.open_due_rounds(SENT + timedelta(weeks=1))
+    (message,) = reminders()
+    with time_machine.travel(datetime(2026, 3, 10, 9, tzinfo=UTC), tick=False):  # 03:00 MDT
+        assert outbox.send_message(message.pk) is False
+    message.refresh_from_db()
+    assert message.status == "scheduled"
+    assert message.due_at == datetime(2026, 3, 10, 14, tzinfo=UTC)  # 08:00 MDT
+    assert not mail.outbox
+
+
 def test_the_reminder_follows_the_clients_contact_choices(intake, dana, alice):
     alice.mobile_phone = "+19705550100"
     alice.save()

@@ -137,6 +137,7 @@ def test_a_blank_step_is_refused_in_plain_words_and_nothing_is_added(client, ali
     assert response.status_code == 200
     page = response.content.decode()
     assert 'role="alert"' in page and "Please write the step." in page
+    assert "Towards: Sleep before midnight" in page
     too_long = "x" * 301
     response = client.post(f"/intake/goals/{goal.pk}/steps/", {"text": too_long})
     assert too_long in response.content.decode()  # the input is kept
@@ -303,3 +304,20 @@ def test_the_pages_run_the_same_queries_with_1_and_100_scores(
         progress.add_step(goal=step_goal, text=f"Step {n}", by=alice)
     assert ScreenerResult.objects.filter(submission=intake).count() == 100
     assert queries() == one
+
+
+def test_a_schedule_out_of_range_is_refused_in_plain_words_and_nothing_is_saved(
+    client, dana, intake
+):
+    client.force_login(dana)
+    url = f"/intake/submissions/{intake.pk}/measures/"
+    response = client.post(url, {"every": "0", "unit": "weeks", "active": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in page
+    assert "Please choose a number from 1 to 52." in page
+    assert not MeasureSchedule.objects.exists()
+    response = client.post(url, {"every": "3", "unit": "sessions", "active": "on"})
+    assert response.url == f"/intake/submissions/{intake.pk}/#measures-heading"
+    saved = MeasureSchedule.objects.get()
+    assert (saved.every, saved.unit, saved.shared_with_client) == (3, "sessions", False)
+    assert AuditEntry.objects.filter(actor=dana, record="Questionnaire scores", action="changed")
