@@ -28,6 +28,8 @@ from intake.models import (
     Submission,
 )
 from intake.progress_rules import (
+    ChartLine,
+    ChartPoint,
     Due,
     Score,
     band_lines,
@@ -86,10 +88,12 @@ def set_schedule(
         },
     )
     if not active:
-        for measure_round in MeasureRound.objects.filter(submission=submission).open():
-            MeasureRound.objects.filter(pk=measure_round.pk, completed_at__isnull=True).update(
-                closed_at=timezone.now()
-            )
+        waiting = list(MeasureRound.objects.filter(submission=submission).open())
+        # Conditional: a round the client answers at this very moment stays answered.
+        MeasureRound.objects.open().filter(pk__in=[r.pk for r in waiting]).update(
+            closed_at=timezone.now()
+        )
+        for measure_round in waiting:
             outbox.cancel_pending_messages(measure_round, reason="the therapist stopped asking")
     return schedule
 
@@ -140,7 +144,11 @@ def open_due_rounds(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     schedules = list(
-        MeasureSchedule.objects.filter(active=True, submission__submitted_at__isnull=False)
+        MeasureSchedule.objects.filter(
+            active=True,
+            submission__submitted_at__isnull=False,
+            submission__client__is_active=True,
+        )
         .annotate(
             has_open=Exists(MeasureRound.objects.open().filter(submission=OuterRef("submission")))
         )
@@ -249,16 +257,12 @@ class Chart:
     max_total: int
     scores: list[Score]
     change: str
-    points: list = field(default_factory=list)
-    lines: list = field(default_factory=list)
+    points: list[ChartPoint] = field(default_factory=list)
+    lines: list[ChartLine] = field(default_factory=list)
 
     @property
     def polyline(self) -> str:
         return " ".join(f"{point.x},{point.y}" for point in self.points)
-
-    @property
-    def rows(self) -> list[tuple[Score, object]]:
-        return list(zip(self.scores, self.points, strict=True))
 
 
 def results_of(submission: Submission) -> list[ScreenerResult]:
@@ -272,7 +276,11 @@ def charts_for(results: list[ScreenerResult]) -> list[Chart]:
     charts = []
     for code, screener in INSTRUMENTS.items():
         scores = [
-            Score(when=result.created_at, total=result.total, severity_label=result.severity_label)
+            Score(
+                when=timezone.localtime(result.created_at),
+                total=result.total,
+                severity_label=result.severity_label,
+            )
             for result in results
             if result.instrument == code
         ]

@@ -156,7 +156,11 @@ def answer(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             progress.complete_round(measure_round=measure_round, answers=form.answers())
         except progress.RoundClosed:
-            messages.info(request, "You have already sent these answers. Thank you.")
+            measure_round.refresh_from_db()
+            if measure_round.completed_at:
+                messages.info(request, "You have already sent these answers. Thank you.")
+            else:
+                messages.info(request, "Your therapist is no longer asking these questions.")
             return redirect("practice:portal")
         return redirect("intake:measure-answered")
     return render(request, "intake/measure_answer.html", {"form": form})

@@ -3,19 +3,18 @@
 the intake's are, and an item-9 answer above zero alerting staff at once."""
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connections
 
 from intake import progress, scoring
 from intake.models import MeasureRound, MeasureSchedule, ScreenerResult, Submission
 from practice import outbox
 from practice.models import OutboundMessage
 from tests.factories import make_appointment, make_contact_preference, make_intake
+from tests.scheduling.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -106,25 +105,25 @@ def test_no_round_opens_without_a_schedule_or_once_it_is_switched_off(intake, da
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_at_once_open_one_round(intake, dana):
     every(intake, dana, 1, "weeks")
-    start = threading.Barrier(4)
-    opened: list[object] = []
-
-    def run() -> None:
-        try:
-            start.wait()
-            with time_machine.travel(SENT + timedelta(weeks=1), tick=False):
-                opened.append(progress.open_due_rounds())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    opened = race(4, lambda _n: progress.open_due_rounds(SENT + timedelta(weeks=1)))
     assert sorted(opened) == [0, 0, 0, 1]
     assert MeasureRound.objects.count() == 1
     assert OutboundMessage.objects.filter(template="measure_reminder").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_sent_from_two_tabs_at_once_are_kept_once_and_alert_once(intake, dana, sam):
+    measure_round = open_now(intake, dana)
+    urgent = {**ANSWERS, "phq9_9": 2}
+
+    def send(_n: int):
+        return progress.complete_round(measure_round=measure_round, answers=urgent)
+
+    outcomes = race(4, send)
+    assert sum(isinstance(outcome, list) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, progress.RoundClosed) for outcome in outcomes) == 3
+    assert ScreenerResult.objects.filter(round=measure_round).count() == 2
+    assert OutboundMessage.objects.filter(template="urgent_intake").count() == 1
 
 
 # The reminder ---------------------------------------------------------------------------------
