@@ -20,7 +20,7 @@ def intake_counts(user: User) -> dict[str, int]:
 
 
 @register.simple_tag
-def progress_for_client(user: User) -> "progress.Progress | None":
-    """The client's own goals, open questionnaire and (once their therapist shares it) chart."""
-    submission = Submission.objects.for_user(user).filter(submitted_at__isnull=False).first()
-    return None if submission is None else progress.progress_of(submission, for_client=True)
+def progress_for_client(submission: Submission) -> progress.Progress:
+    """The client's own goals, open questionnaire and (once their therapist shares it) chart,
+    from their sent intake (`intake_for_client`, which scopes it to them)."""
+    return progress.progress_of(submission, for_client=True)
