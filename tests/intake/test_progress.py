@@ -14,6 +14,7 @@ from intake.models import Goal, GoalStep, MeasureRound, MeasureSchedule, Screene
 from intake.progress_rules import RELIABLE_CHANGE, Score, chart_y, describe_change, split_goals
 from practice.audit import AuditEntry
 from tests.factories import INTAKE_ANSWERS, make_intake, make_therapist
+from tests.scheduling.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +322,13 @@ def test_a_schedule_out_of_range_is_refused_in_plain_words_and_nothing_is_saved(
     saved = MeasureSchedule.objects.get()
     assert (saved.every, saved.unit, saved.shared_with_client) == (3, "sessions", False)
     assert AuditEntry.objects.filter(actor=dana, record="Questionnaire scores", action="changed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_marked_done_by_both_at_once_is_done_once_by_one_of_them(alice, dana, intake):
+    step = progress.add_step(goal=first_goal(intake), text="Walk to work", by=alice)
+    people = [alice, dana] * 3
+    outcomes = race(6, lambda n: progress.mark_step_done(step=step, by=people[n]))
+    assert outcomes.count(True) == 1 and outcomes.count(False) == 5
+    step.refresh_from_db()
+    assert step.done_by == people[outcomes.index(True)]
