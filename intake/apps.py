@@ -5,4 +5,5 @@ class IntakeConfig(AppConfig):
     name = "intake"
 
     def ready(self) -> None:
-        from intake import services  # noqa: F401  (registers the urgent alert's context builder)
+        # They register the urgent alert's and the questionnaire reminder's context builders.
+        from intake import progress, services  # noqa: F401

@@ -442,6 +442,14 @@ class ScreenerResult(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="screener_results"
     )
+    # Empty for the intake's own scores; the round for a screener asked again later.
+    round = models.ForeignKey(
+        "intake.MeasureRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
     instrument = models.CharField(max_length=8, choices=Section.Instrument)
     total = models.PositiveSmallIntegerField()
     severity = models.CharField(max_length=20)
@@ -452,7 +460,12 @@ class ScreenerResult(models.Model):
         ordering = ["instrument"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "instrument"], name="screener_result_once_per_instrument"
+                fields=["submission", "instrument"],
+                condition=Q(round__isnull=True),
+                name="screener_result_once_per_instrument",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "instrument"], name="screener_result_once_per_round"
             ),
             models.CheckConstraint(
                 condition=Q(instrument="phq9", total__lte=27)
@@ -542,3 +555,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly
+
+
+from intake.progress_models import (  # noqa: E402, F401  (goals and screeners asked again)
+    Goal,
+    GoalStep,
+    MeasureRound,
+    MeasureSchedule,
+)

@@ -11,18 +11,23 @@ from intake.flow import Intake
 from intake.models import (
     Answer,
     AuditEntry,
+    Goal,
     InternalNote,
+    MeasureRound,
     Question,
     QuestionnaireVersion,
     ScreenerResult,
     Section,
     Submission,
 )
+from intake.progress_rules import split_goals
 from intake.screeners import INSTRUMENTS, is_urgent_answer
 from practice import channels, outbox
 from practice.models import OutboundMessage, Therapist, User
 
 URGENT_TEMPLATE = "urgent_intake"
+# The intake question whose answer becomes the client's goals (intake/content.py).
+GOALS_KEY = "goals"
 
 
 class AlreadySubmitted(Exception):
@@ -91,15 +96,27 @@ def save_answers(
     submission.refresh_from_db()
 
 
-def flag_urgent(submission: Submission) -> bool:
-    """Mark the intake urgent and alert staff (or the practice) once. Call inside a transaction."""
-    flagged = Submission.objects.filter(pk=submission.pk, urgent=False).update(
-        urgent=True, urgent_at=timezone.now()
-    )
+def flag_urgent(submission: Submission, *, round: MeasureRound | None = None) -> bool:
+    """Mark the intake urgent and alert staff (or the practice) once per cause. Call inside a
+    transaction.
+
+    The intake's own answers raise the flag once. Each later round of screeners whose answers
+    need prompt review raises it again, even after staff acknowledged an earlier flag.
+    """
+    now = timezone.now()
+    flags = Submission.objects.filter(pk=submission.pk)
+    if round is None:
+        key = f"intake:{submission.pk}:urgent"
+        flagged = flags.filter(urgent=False).update(urgent=True, urgent_at=now)
+    else:
+        key = f"intake:{submission.pk}:urgent:round:{round.pk}"
+        flagged = flags.update(
+            urgent=True, urgent_at=now, urgent_acknowledged_at=None, urgent_acknowledged_by=None
+        )
     if not flagged:
         return False
     outbox.alert_staff(
-        key=f"intake:{submission.pk}:urgent",
+        key=key,
         template=URGENT_TEMPLATE,
         about=submission,
         context={"submission_id": submission.pk},
@@ -131,19 +148,16 @@ def submit_intake(*, submission: Submission) -> None:
             raise IncompleteIntake(missing)
         hidden = [q.pk for q in intake.questions if q.key not in intake.visible]
         Answer.objects.filter(submission=locked, question_id__in=hidden).delete()
-        for page in intake.pages:
-            if page.section.kind != Section.Kind.SCREENER:
-                continue
-            # Scores come from the stored answers only; nothing the browser sent is trusted.
-            result = INSTRUMENTS[page.section.instrument].score_answers(intake.answers)
-            if result is not None:
-                ScreenerResult.objects.create(
-                    submission=locked,
-                    instrument=page.section.instrument,
-                    total=result.total,
-                    severity=result.severity,
-                    item9_positive=result.item9_positive,
-                )
+        # Scores come from the stored answers only; nothing the browser sent is trusted.
+        record_scores(
+            submission=locked,
+            answers=intake.answers,
+            instruments=[
+                page.section.instrument
+                for page in intake.pages
+                if page.section.kind == Section.Kind.SCREENER
+            ],
+        )
         now = timezone.now()
         locked.status = Submission.Status.NEW
         locked.submitted_at = locked.status_changed_at = now
@@ -156,10 +170,46 @@ def submit_intake(*, submission: Submission) -> None:
         learned = profile.profile_updates(asked)
         if learned:
             User.objects.filter(pk=locked.client_id).update(**learned)
+        write_goals(locked, intake.answers.get(GOALS_KEY))
         if any(is_urgent_answer(key, intake.answers.get(key)) for key in intake.visible):
             flag_urgent(locked)
         _record_contact_answers(locked.client, asked)
     submission.refresh_from_db()
+
+
+def record_scores(
+    *,
+    submission: Submission,
+    answers: dict,
+    instruments: list[str],
+    round: MeasureRound | None = None,
+) -> list[ScreenerResult]:
+    """Score each screener from answers by key and keep the totals: the intake's (no round)
+    or a round's. One scoring for both (intake/screeners.py, intake/scoring.py)."""
+    results = []
+    for code in instruments:
+        score = INSTRUMENTS[code].score_answers(answers)
+        if score is not None:
+            results.append(
+                ScreenerResult.objects.create(
+                    submission=submission,
+                    round=round,
+                    instrument=code,
+                    total=score.total,
+                    severity=score.severity,
+                    item9_positive=score.item9_positive,
+                )
+            )
+    return results
+
+
+def write_goals(submission: Submission, answer: object) -> None:
+    """Make the client's goals from their intake answer, in their own words (once only)."""
+    goals = [
+        Goal(submission=submission, position=position, text=text)
+        for position, text in enumerate(split_goals(answer), start=1)
+    ]
+    Goal.objects.bulk_create(goals, ignore_conflicts=True)
 
 
 def _record_contact_answers(client: User, answers: dict) -> None:

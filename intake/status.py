@@ -1,6 +1,7 @@
 """What other apps may ask of intake, and what intake asks of the app above it."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
 # Given a client id, the therapist of their earliest booked session, or None.
 TherapistLookup = Callable[[int], "Therapist | None"]
 _therapist_lookup: TherapistLookup | None = None
+# Given {client id: moment}, how many sessions each client attended that started after it.
+AttendedLookup = Callable[[Mapping[int, datetime]], dict[int, int]]
+_attended_lookup: AttendedLookup | None = None
 
 
 def clients_missing_intake(client_ids: Iterable[int]) -> set[int]:
@@ -88,3 +92,19 @@ def booked_therapist(client_id: int) -> "Therapist | None":
     if _therapist_lookup is None:
         raise ImproperlyConfigured("nothing tells intake which therapist a client is booked with")
     return _therapist_lookup(client_id)
+
+
+def look_up_attended_sessions_with(lookup: AttendedLookup) -> None:
+    """Take the function that counts a client's attended sessions (scheduling's, in its ready()).
+
+    Screeners asked "every N sessions" need it; the rule itself stays in intake.progress.
+    """
+    global _attended_lookup
+    _attended_lookup = lookup
+
+
+def attended_sessions_since(since: Mapping[int, datetime]) -> dict[int, int]:
+    """How many sessions each client attended that started after their moment (one query)."""
+    if _attended_lookup is None:
+        raise ImproperlyConfigured("nothing tells intake how many sessions a client attended")
+    return _attended_lookup(since) if since else {}

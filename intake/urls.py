@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import progress_views, views
 
 app_name = "intake"
 
@@ -23,4 +23,10 @@ urlpatterns = [
         name="submission-acknowledge",
     ),
     path("audit/", views.audit_log, name="audit-log"),
+    # Progress: steps towards goals (the client or their therapist), the screeners asked again.
+    path("goals/<int:pk>/steps/", progress_views.step_add, name="step-add"),
+    path("steps/<int:pk>/done/", progress_views.step_done, name="step-done"),
+    path("submissions/<int:pk>/measures/", progress_views.schedule, name="measure-schedule"),
+    path("questionnaire/", progress_views.answer, name="measure-answer"),
+    path("questionnaire/sent/", progress_views.answered, name="measure-answered"),
 ]

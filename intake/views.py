@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent.status import clients_missing_consent
-from intake import services
+from intake import progress_views, services
 from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
 from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
@@ -243,7 +243,8 @@ def _detail(
         "submission": submission,
         "intake": Intake(submission),
         "results": sorted(
-            submission.screener_results.all(), key=lambda r: list(INSTRUMENTS).index(r.instrument)
+            submission.screener_results.filter(round__isnull=True),
+            key=lambda r: list(INSTRUMENTS).index(r.instrument),
         ),
         "notes": list(submission.notes.select_related("author")),
         "consent_missing": consent_missing,
@@ -252,6 +253,7 @@ def _detail(
         "assign_form": assign_form
         or AssignForm(initial={"therapist": submission.assigned_therapist_id}),
         "note_form": note_form or NoteForm(),
+        **progress_views.progress_for_review(request, submission),
     }
     return render(request, "intake/submission_detail.html", context)
 

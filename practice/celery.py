@@ -28,4 +28,11 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": 15 * 60.0,
             "options": {"expires": 14 * 60.0},
         },
+        # Opens the PHQ-9 and GAD-7 again for clients whose therapist's schedule says they are
+        # due, with a portal-link reminder (idempotent: one open round per client).
+        "open-due-questionnaires": {
+            "task": "intake.tasks.open_due_rounds_task",
+            "schedule": 15 * 60.0,
+            "options": {"expires": 14 * 60.0},
+        },
     }

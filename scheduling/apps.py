@@ -15,3 +15,5 @@ class SchedulingConfig(AppConfig):
         consent_status.look_up_telehealth_with(Appointment.objects.clients_with_telehealth_ahead)
         # Likewise intake, which sends a new intake to the therapist the client is booked with.
         intake_status.look_up_booked_therapist_with(Appointment.objects.booked_therapist_of)
+        # And screeners asked again "every N sessions" count the sessions the client attended.
+        intake_status.look_up_attended_sessions_with(Appointment.objects.attended_since)

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self, cast
 
@@ -5,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +133,23 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
             .first(),
         )
         return first.therapist if first else None
+
+    def attended_since(self, since: Mapping[int, datetime]) -> dict[int, int]:
+        """How many sessions each client attended that started after their moment (one query).
+
+        Intake asks this for screeners asked again every N sessions; scheduling hands it over.
+        """
+        if not since:
+            return {}
+        started_after = Q()
+        for client_id, moment in since.items():
+            started_after |= Q(client_id=client_id, starts_at__gt=moment)
+        counts = (
+            self.filter(started_after, status=Appointment.Status.ATTENDED)
+            .values("client_id")
+            .annotate(attended=Count("pk"))
+        )
+        return {row["client_id"]: row["attended"] for row in counts}
 
     def clients_with_telehealth_ahead(self) -> "models.QuerySet[Appointment, dict[str, Any]]":
         """The client ids of telehealth sessions booked or held that have not ended, as a query.

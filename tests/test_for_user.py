@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consent.models import ContactPreference, Decline, Signature
 from intake import services as intake_services
-from intake.models import AuditEntry, Submission
+from intake.models import AuditEntry, Goal, GoalStep, MeasureRound, MeasureSchedule, Submission
 from practice.models import OutboundMessage
 from practice.scoping import get_for_user
 from scheduling.links import manage_token
@@ -138,6 +138,29 @@ def worry_answer(client, therapist):
     )
 
 
+def goal(client, therapist):
+    intake = submission(client, therapist)
+    intake_services.write_goals(intake, "Sleep before midnight")
+    return Goal.objects.get(submission=intake)
+
+
+def goal_step(client, therapist):
+    return GoalStep.objects.create(goal=goal(client, therapist), text="Walk", added_by=client)
+
+
+def measure_schedule(client, therapist):
+    intake = submission(client, therapist)
+    return MeasureSchedule.objects.create(
+        submission=intake, every=4, unit="weeks", updated_by=therapist
+    )
+
+
+def measure_round(client, therapist):
+    return MeasureRound.objects.create(
+        submission=submission(client, therapist), opened_at=timezone.now()
+    )
+
+
 def outbound_message(client, therapist):
     return make_message(to=client.email, recipient=client)
 
@@ -147,6 +170,10 @@ def outbound_message(client, therapist):
     [
         (Appointment, appointment, CLIENTS_AND_THERAPISTS),
         (Submission, submission, CLIENTS_AND_THERAPISTS),
+        (Goal, goal, CLIENTS_AND_THERAPISTS),
+        (GoalStep, goal_step, CLIENTS_AND_THERAPISTS),
+        (MeasureSchedule, measure_schedule, CLIENTS_AND_THERAPISTS),
+        (MeasureRound, measure_round, CLIENTS_AND_THERAPISTS),
         (Signature, signature, CLIENTS_ONLY),
         (Decline, decline, CLIENTS_ONLY),
         (ContactPreference, contact_preference, CLIENTS_ONLY),

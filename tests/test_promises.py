@@ -31,6 +31,7 @@ NOT_CLIENT_FACING = {
     "templates/emails/urgent_intake.txt",
     "templates/emails/invitation.html",
     "templates/emails/invitation.txt",
+    "templates/intake/_measures.html",
     "templates/intake/_staff_dashboard.html",
     "templates/intake/audit_log.html",
     "templates/intake/queue.html",
