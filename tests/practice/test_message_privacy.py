@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 
 from consent import services as consent_services
-from intake import instruments
+from intake import instruments, progress
 from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox, replies
@@ -124,6 +124,8 @@ def test_no_message_says_anything_clinical(alice, dana):
         )
         checkins.record_attendance(attended)
         checkins.answer_worries(appointment=booked, by=dana, text=WORRY_ANSWER)
+        # The therapist's questionnaires fall due again: their reminder.
+        progress.open_round(intake, now=datetime(2030, 1, 1, 12, tzinfo=DENVER))
         for number, word in enumerate(["HELP", "STOP", "START"]):
             replies.receive_text(provider_id=f"SM{number}", from_number="+19705550101", body=word)
         unknown = OutboundMessage.objects.filter(key__startswith=f"appointment:{first.pk}:")[0]
