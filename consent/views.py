@@ -20,6 +20,7 @@ from consent.status import (
     statuses_for,
 )
 from practice.account_changes import notify_phone_changed, phone_change_needs_password
+from practice.audit import record_list
 from practice.models import User
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -227,9 +228,10 @@ def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         for client in clients
         if any(row.missing for row in found[client.pk])
     ]
-    declines = Decline.objects.for_user(request.user).select_related("client", "version__document")[
-        :100
-    ]
+    declines = list(
+        Decline.objects.for_user(request.user).select_related("client", "version__document")[:100]
+    )
+    record_list(request, record="Consent overview", shown=len(missing) + len(declines))
     context = {
         "missing": missing,
         "declines": declines,

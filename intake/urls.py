@@ -22,5 +22,4 @@ urlpatterns = [
         views.submission_acknowledge,
         name="submission-acknowledge",
     ),
-    path("audit/", views.audit_log, name="audit-log"),
 ]

@@ -7,7 +7,9 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from consent import status as consent_status
         from intake import status as intake_status
+        from practice import privacy
         from scheduling import agenda, messages  # noqa: F401  (registers their message builders)
+        from scheduling import privacy as scheduling_privacy
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a
@@ -15,3 +17,8 @@ class SchedulingConfig(AppConfig):
         consent_status.look_up_telehealth_with(Appointment.objects.clients_with_telehealth_ahead)
         # Likewise intake, which sends a new intake to the therapist the client is booked with.
         intake_status.look_up_booked_therapist_with(Appointment.objects.booked_therapist_of)
+        # A client's sessions in their download; cancelled when they close their account,
+        # removed with their other records after the retention period.
+        privacy.register_export("appointments", "Your sessions", scheduling_privacy.appointments)
+        privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
+        privacy.register_purge("scheduling", scheduling_privacy.purge)

@@ -32,6 +32,7 @@ def _render_detail(
     cancel_form: PracticeCancelForm | None = None,
     outcome_error: str = "",
 ) -> HttpResponse:
+    calendar.record_session_look(request, appointment)
     context = {
         "appointment": appointment,
         "badges": calendar.badges_for(appointment),
@@ -62,6 +63,7 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
         record(appointment)
     except services.BookingError as refused:
         return _render_detail(request, appointment, outcome_error=str(refused))
+    calendar.record_session_look(request, appointment, change=done)
     messages.success(request, done)
     return redirect("scheduling:calendar-appointment", pk=appointment.pk)
 
@@ -77,6 +79,7 @@ def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         except services.BookingError as refused:
             messages.error(request, str(refused))  # e.g. cancelled already, in another tab
         else:
+            calendar.record_session_look(request, appointment, change="Cancelled by the practice")
             messages.success(request, "The session is cancelled. It is never charged.")
         return redirect("scheduling:calendar-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from consent.models import ContactPreference, Decline, Signature
-from intake import services as intake_services
-from intake.models import AuditEntry, Submission
+from intake.models import Submission
+from practice.audit import AuditEntry
 from practice.models import OutboundMessage
 from practice.scoping import get_for_user
 from scheduling.links import manage_token
@@ -119,9 +119,7 @@ def contact_preference(client, therapist):
 
 
 def audit_entry(client, therapist):
-    intake = submission(client, therapist)
-    intake_services.record_view(submission=intake, by=therapist)
-    return AuditEntry.objects.get(submission=intake)
+    return AuditEntry.objects.create(actor=therapist, client=client, record="Intake")
 
 
 def outbound_message(client, therapist):

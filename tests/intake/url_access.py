@@ -31,5 +31,4 @@ URL_ACCESS = {
     "intake:submission-assign": {**STAFF_POST, "kwargs": alices_intake},
     "intake:submission-note": {**CLINICIAN_POST, "kwargs": alices_intake},
     "intake:submission-acknowledge": {**STAFF_POST, "kwargs": alices_intake},
-    "intake:audit-log": STAFF,
 }
