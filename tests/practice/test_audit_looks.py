@@ -38,7 +38,9 @@ def test_a_therapist_opening_a_session_is_recorded_with_address_and_request(
     client, alice, dana, session
 ):
     client.force_login(dana)
-    response = client.get(f"/scheduling/calendar/appointments/{session.pk}/", REMOTE_ADDR="198.51.100.4")
+    response = client.get(
+        f"/scheduling/calendar/appointments/{session.pk}/", REMOTE_ADDR="198.51.100.4"
+    )
     assert response.status_code == 200
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.client, entry.record, entry.record_id) == (
@@ -126,12 +128,12 @@ def test_an_admin_change_and_a_delete_are_recorded(client, alice, sam):
 
     message = make_message(to=alice.email, recipient=alice)
     assert client.get(f"/admin/practice/outboundmessage/{message.pk}/change/").status_code == 200
-    assert rows(record="Message") == [(sam, alice, "Message", str(message.pk), "viewed", "In the admin")]
+    assert rows(record="Message") == [
+        (sam, alice, "Message", str(message.pk), "viewed", "In the admin")
+    ]
 
 
-def test_a_client_looked_at_cannot_be_deleted_in_the_admin_the_log_keeps_them(
-    client, alice, sam
-):
+def test_a_client_looked_at_cannot_be_deleted_in_the_admin_the_log_keeps_them(client, alice, sam):
     sam.is_superuser = True
     sam.save()
     client.force_login(sam)
@@ -148,7 +150,9 @@ def test_a_delete_in_the_admin_is_recorded(client, sam):
     client.force_login(sam)
     client.post(f"/admin/practice/user/{gone.pk}/delete/", {"post": "yes"})
     assert not type(gone).objects.filter(pk=gone.pk).exists()
-    assert rows(record="Profile") == [(sam, None, "Profile", str(gone.pk), "deleted", "In the admin")]
+    assert rows(record="Profile") == [
+        (sam, None, "Profile", str(gone.pk), "deleted", "In the admin")
+    ]
 
 
 def test_the_audit_log_is_read_only_in_the_admin(client, alice, sam, dana):
