@@ -19,7 +19,7 @@ practice_patterns = [
     path(
         "first-session/", page(template_name="practice/what_to_expect.html"), name="what-to-expect"
     ),
-    path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
+    path("privacy/", views.privacy, name="privacy"),
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
     # Uploaded media in every environment (WhiteNoise serves only collected static files):
     # only the photos of listed therapists, never any other upload.

@@ -39,6 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {"retention_years": settings.RECORD_RETENTION_YEARS}
+    return render(request, "practice/privacy.html", context)
+
+
+@require_safe
 def therapist_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "practice/therapist_list.html", {"therapists": Therapist.objects.listed()}

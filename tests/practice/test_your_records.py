@@ -330,3 +330,10 @@ def test_beat_runs_the_purge():
     schedule_periodic_tasks(app)
     task = app.conf.beat_schedule["purge-closed-accounts"]["task"]
     assert task == "practice.tasks.purge_closed_accounts_task" and task in app.tasks
+
+
+def test_the_privacy_page_and_the_close_page_quote_the_retention_setting(client, alice, settings):
+    settings.RECORD_RETENTION_YEARS = 10
+    assert "clinical records for 10 years" in client.get("/privacy/").text
+    client.force_login(alice)
+    assert "clinical records for 10 years" in client.get("/portal/close-account/").text
