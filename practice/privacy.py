@@ -244,7 +244,7 @@ def close_account(*, client: User) -> AccountClosure:
 CLOSED_EMAIL_DOMAIN = "closed.invalid"
 
 
-def purge_account(closure: AccountClosure, *, now: datetime.datetime) -> None:
+def purge_account(closure: AccountClosure, *, now: datetime.datetime) -> bool:
     """Remove a closed account's records at the end of the retention period.
 
     What stays: the audit rows (the record of who saw what, append-only) and therefore the
@@ -253,7 +253,7 @@ def purge_account(closure: AccountClosure, *, now: datetime.datetime) -> None:
     with transaction.atomic():
         locked = AccountClosure.objects.select_for_update().get(pk=closure.pk)
         if locked.purged_at is not None:
-            return
+            return False  # another run (a second beat) purged it first
         client = locked.client
         removed = {key: purge(client) for key, purge in _purges.items()}
         OutboundMessage.objects.filter(recipient=client).delete()
@@ -281,12 +281,11 @@ def purge_account(closure: AccountClosure, *, now: datetime.datetime) -> None:
             detail=f"Retention period over: {counts}"[:200],
             created_at=now,
         )
+    return True
 
 
 def purge_closed_accounts(*, now: datetime.datetime | None = None) -> int:
     """Purge every closed account whose retention period is over; returns how many."""
     now = now or timezone.now()
-    due = list(AccountClosure.objects.due(now).select_related("client"))
-    for closure in due:
-        purge_account(closure, now=now)
-    return len(due)
+    due = AccountClosure.objects.due(now).select_related("client")
+    return sum(purge_account(closure, now=now) for closure in due)
