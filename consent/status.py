@@ -9,9 +9,10 @@ version.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
 
@@ -21,8 +22,9 @@ RequiredFor = ConsentDocument.RequiredFor
 # Texts need an explicit yes.
 CHANNELS_BEFORE_ANY_CHOICE = frozenset({"email"})
 
-# Given some client ids, those with a telehealth session booked or held that has not ended.
-TelehealthLookup = Callable[[set[int]], set[int]]
+# A query of the client ids ("client_id") with a telehealth session booked or held that has
+# not ended: a query rather than a set, so the staff overview can filter in SQL.
+TelehealthLookup = Callable[[], QuerySet[Any, dict[str, Any]]]
 _telehealth_lookup: TelehealthLookup | None = None
 
 
@@ -144,10 +146,17 @@ def owe_telehealth_consent(client_ids: Iterable[int]) -> set[int]:
     they have a telehealth session booked or held that has not ended, whatever page asks.
     The portal, the therapist's badges, the intake nudge and the intake review all use it.
     """
+    wanted = set(client_ids)
+    if not wanted:
+        return set()
+    ahead = _telehealth_clients().filter(client_id__in=wanted)
+    return set(ahead.values_list("client_id", flat=True))
+
+
+def _telehealth_clients() -> QuerySet[Any, dict[str, Any]]:
     if _telehealth_lookup is None:
         raise ImproperlyConfigured("nothing tells consent which clients have telehealth ahead")
-    wanted = set(client_ids)
-    return _telehealth_lookup(wanted) if wanted else set()
+    return _telehealth_lookup()
 
 
 def statuses_for(client) -> list[DocumentStatus]:
@@ -163,6 +172,32 @@ def clients_missing_consent(client_ids: Iterable[int]) -> set[int]:
     """
     found = statuses(client_ids)
     return {client_id for client_id, rows in found.items() if any(row.missing for row in rows)}
+
+
+def missing_consent[Q_: QuerySet[Any]](clients: Q_) -> Q_:
+    """The clients of this query who still have a required document to sign, filtered in SQL.
+
+    The same rule as `statuses` (a signature counts from the oldest valid version on; the
+    telehealth consent counts for those who owe it), so a staff list can page and count
+    through any number of clients without loading them.
+    """
+    telehealth_ahead = Q(pk__in=_telehealth_clients())
+    missing = Q(pk__in=[])
+    for entry in published_documents():
+        unsigned = ~Q(
+            Exists(
+                Signature.objects.filter(
+                    client=OuterRef("pk"),
+                    version__document=entry.document,
+                    version__number__gte=entry.oldest_valid_number,
+                )
+            )
+        )
+        if entry.document.required_for == RequiredFor.ALL:
+            missing |= unsigned
+        elif entry.document.required_for == RequiredFor.TELEHEALTH:
+            missing |= telehealth_ahead & unsigned
+    return clients.filter(missing)
 
 
 def may_book(client) -> bool:

@@ -16,12 +16,14 @@ from consent.models import ContactPreference, Decline, Signature
 from consent.status import (
     CHANNELS_BEFORE_ANY_CHOICE,
     DocumentStatus,
+    missing_consent,
     statuses,
     statuses_for,
 )
 from practice.account_changes import notify_phone_changed, phone_change_needs_password
 from practice.audit import record_list
 from practice.models import User
+from practice.paging import page_of
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
 
@@ -216,26 +218,23 @@ def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 @staff_required
 @require_safe
 def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = list(
-        User.objects.filter(role=User.Role.CLIENT, is_active=True).order_by(
-            "last_name", "first_name", "email"
-        )
+    # Paged in SQL: the practice's clients are never all loaded to find the few missing one.
+    clients = User.objects.filter(role=User.Role.CLIENT, is_active=True)
+    missing_page = page_of(
+        request, missing_consent(clients).order_by("last_name", "first_name", "email", "pk")
     )
-    ids = [client.pk for client in clients]
-    found = statuses(ids)
-    missing = [
-        (client, [row for row in found[client.pk] if row.missing])
-        for client in clients
-        if any(row.missing for row in found[client.pk])
+    found = statuses(client.pk for client in missing_page)
+    declines = Decline.objects.for_user(request.user).select_related("client", "version__document")[
+        :100
     ]
-    declines = list(
-        Decline.objects.for_user(request.user).select_related("client", "version__document")[:100]
-    )
-    record_list(request, record="Consent overview", shown=len(missing) + len(declines))
+    record_list(request, record="Consent overview", shown=len(missing_page) + len(declines))
     context = {
-        "missing": missing,
+        "page_obj": missing_page,
+        "missing": [
+            (client, [row for row in found[client.pk] if row.missing]) for client in missing_page
+        ],
         "declines": declines,
-        "client_count": len(clients),
-        "minors": [client for client in clients if client.is_minor],
+        "client_count": clients.count(),
+        "minors": clients.minors().order_by("last_name", "first_name", "email"),
     }
     return render(request, "consent/staff_overview.html", context)

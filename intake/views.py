@@ -3,7 +3,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from intake.models import QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
 from practice.clock import start_of_day
 from practice.models import Therapist, User
+from practice.paging import page_of, query_without_page
 from practice.roles import (
     AuthenticatedHttpRequest,
     client_required,
@@ -27,7 +27,6 @@ from practice.roles import (
 )
 from practice.scoping import get_for_user
 
-QUEUE_PAGE_SIZE = 200
 DRAFT_SAVE_SECONDS = 20
 
 
@@ -178,9 +177,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
     listed = submissions.in_queue_order().select_related("client", "assigned_therapist")
-    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, listed)
     counts = visible.status_counts()
     return render(
         request,
@@ -192,7 +189,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status_counts": [
                 (value, label, counts[value]) for value, label in Submission.Status.choices
             ],
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         },
     )
 

@@ -31,7 +31,7 @@ DISPATCH_BATCH_SIZE = 500
 DISPATCH_MAX_BATCHES = 40
 UNKNOWN_REASON = "the worker stopped while sending: it may or may not have gone out"
 # Named, not imported: practice/tasks.py imports this module (PracticeConfig.ready() loads it).
-SEND_TASK = "practice.tasks.send_message_task"
+SEND_TASK = "practice.tasks.send_messages_task"
 # allauth's e-mails carry a code or a link made before they are written here: the rendered
 # e-mail waits in the row only until it is sent (or given up), then it is forgotten.
 ACCOUNT_EMAIL = "account_email"
@@ -240,26 +240,34 @@ def resend_message(message_id: int, *, by: User) -> bool:
 
 def _enqueue_on_commit(message_ids: list[int]) -> None:
     if message_ids:
-        transaction.on_commit(lambda: _enqueue(message_ids))
+        transaction.on_commit(lambda: hand_over(message_ids))
 
 
-def _enqueue(message_ids: list[int]) -> None:
-    """Hand messages to workers now. If the broker is down, the dispatcher does it later."""
-    send_message_task = current_app.tasks[SEND_TASK]
-    for position, message_id in enumerate(message_ids):
-        try:
-            send_message_task.delay(message_id)
-        except (kombu.exceptions.OperationalError, OSError) as error:
-            # The broker is down. The request must not fail for it: the rows are safe in the
-            # database and the next dispatcher run hands them over. Ids only in the log.
-            not_sent = message_ids[position:]
-            OutboundMessage.objects.filter(pk__in=not_sent).update(dispatched_at=None)
-            logger.warning(
-                "broker unavailable (%s): %d message(s) left for the dispatcher",
-                type(error).__name__,
-                len(not_sent),
-            )
-            return
+def hand_over(message_ids: list[int]) -> None:
+    """Hand messages to workers now. If the broker is down, the dispatcher does it later.
+
+    Ids go in chunks over one producer connection: publishing costs about half a millisecond
+    a task whatever its size, so 10,000 due reminders are handed over in a few hundred
+    publishes rather than 10,000 (`make bench` measures it).
+    """
+    send_messages_task = current_app.tasks[SEND_TASK]
+    chunk = settings.OUTBOX_PUBLISH_CHUNK
+    try:
+        with current_app.producer_or_acquire() as producer:
+            for start in range(0, len(message_ids), chunk):
+                send_messages_task.apply_async(
+                    (message_ids[start : start + chunk],), producer=producer
+                )
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        # The broker is down. The request must not fail for it: the rows are safe in the
+        # database and the next dispatcher run hands them over. Ids only in the log.
+        not_sent = message_ids[start:]
+        OutboundMessage.objects.filter(pk__in=not_sent).update(dispatched_at=None)
+        logger.warning(
+            "broker unavailable (%s): %d message(s) left for the dispatcher",
+            type(error).__name__,
+            len(not_sent),
+        )
 
 
 def _release_for_retry(message: OutboundMessage, *, reason: str) -> None:

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth import logout
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,10 +16,9 @@ from practice import privacy
 from practice.audit import AuditEntry, record_access, record_list
 from practice.clock import start_of_day
 from practice.forms import AuditFilterForm
+from practice.paging import page_of, query_without_page
 from practice.privacy import AccountClosure
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
-
-AUDIT_PAGE_SIZE = 50
 
 
 @staff_required
@@ -46,14 +44,12 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             entries = entries.filter(created_at__lt=start_of_day(next_day, zone))
     elif form.is_bound:
         entries = entries.none()
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "practice/audit_log.html",
-        {"form": form, "page_obj": page, "query": query.urlencode()},
-    )
+    context = {
+        "form": form,
+        "page_obj": page_of(request, entries),
+        "query": query_without_page(request),
+    }
+    return render(request, "practice/audit_log.html", context)
 
 
 @client_required
@@ -61,8 +57,7 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 def who_looked(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The client's own list of who at the practice opened or changed their records."""
     entries = AuditEntry.objects.about(request.user).select_related("actor")
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "practice/who_looked.html", {"page_obj": page})
+    return render(request, "practice/who_looked.html", {"page_obj": page_of(request, entries)})
 
 
 @client_required
@@ -125,6 +120,6 @@ def close_account(request: AuthenticatedHttpRequest) -> HttpResponse:
 def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Accounts clients have closed, newest first, and when each one's records go."""
     found = AccountClosure.objects.for_user(request.user).select_related("client")
-    page = Paginator(found, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found)
     record_list(request, record="Account closure", shown=len(page.object_list))
     return render(request, "practice/closures.html", {"page_obj": page, "query": ""})

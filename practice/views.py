@@ -27,6 +27,7 @@ from practice.forms import InvitationForm, ProfileForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
 from practice.models import InboundText, OutboundMessage, Therapist, User
+from practice.paging import page_of, query_without_page
 from practice.privacy import AccountClosure
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -173,10 +174,11 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     shown = visible.select_related("recipient").order_by("-due_at", "-pk")
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
-    listed = list(shown[:200])
-    record_list(request, record="Message", shown=len(listed))
+    page = page_of(request, shown)
+    record_list(request, record="Message", shown=len(page.object_list))
     context = {
-        "outbound_messages": listed,
+        "page_obj": page,
+        "query": query_without_page(request),
         "statuses": OutboundMessage.Status.choices,
         "status": status,
         "unknown_count": visible.filter(status=OutboundMessage.Status.UNKNOWN).count(),

@@ -2,14 +2,17 @@
 
 The booking page and the booking services both build their answer here, so a slot that is
 shown is a slot that is accepted. Loading takes the same five queries however long the
-therapist's history is: only what can touch the bookable window is read.
+therapist's history is: only what can touch the bookable window is read. Clients' pages read
+it from the cache while the therapist's calendar version stands (`cached_calendar`); the
+services that book, under the therapist's lock, always load it afresh.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import connection
 
 from practice.clock import start_of_day
 from practice.models import Therapist
@@ -17,11 +20,19 @@ from scheduling.models import (
     Appointment,
     AvailabilityException,
     BookingRules,
+    CalendarVersion,
     SessionType,
     TimeOff,
     WeeklyAvailability,
 )
-from scheduling.slots import BookingPolicy, Interval, SlotRules, open_slots
+from scheduling.slots import (
+    BookingPolicy,
+    DateHours,
+    Interval,
+    SlotRules,
+    WeeklyHours,
+    open_slots,
+)
 
 # Therapists and staff book on a client's behalf: they are not held to the notice, horizon,
 # buffer and daily limit that protect the therapist from clients; hours and time off still apply.
@@ -49,12 +60,83 @@ def practice_policy(policy: BookingPolicy) -> BookingPolicy:
     )
 
 
-def busy_appointments(therapist: Therapist, *, now: datetime):
-    """Appointments that take the therapist's time: booked ones and holds that have not expired."""
-    return Appointment.objects.filter(therapist=therapist).filter(
-        Q(status__in=[s for s in Appointment.OCCUPYING if s != Appointment.Status.HELD])
-        | Q(status=Appointment.Status.HELD, held_until__gt=now)
-    )
+@dataclass(frozen=True)
+class Calendar:
+    """What the database says about a therapist's time between two instants (five queries).
+
+    Holds keep their end (`held_until`) so a calendar loaded a few minutes ago still drops a
+    hold the moment it ends.
+    """
+
+    zone: ZoneInfo
+    policy: BookingPolicy
+    weekly_hours: list[WeeklyHours]
+    date_hours: list[DateHours]
+    time_off: list[Interval]
+    busy: list[tuple[datetime, datetime, datetime | None]]
+
+    @classmethod
+    def load(
+        cls,
+        therapist: Therapist,
+        *,
+        start: datetime,
+        end: datetime,
+        policy: BookingPolicy,
+        ignoring: Appointment | None = None,
+    ) -> "Calendar":
+        busy = Appointment.objects.filter(
+            therapist=therapist,
+            status__in=Appointment.OCCUPYING,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        if ignoring is not None:
+            busy = busy.exclude(pk=ignoring.pk)
+        zone = therapist.zone
+        return cls(
+            zone=zone,
+            policy=policy,
+            weekly_hours=[
+                w.as_hours() for w in WeeklyAvailability.objects.filter(therapist=therapist)
+            ],
+            date_hours=[
+                e.as_hours()
+                for e in AvailabilityException.objects.filter(
+                    therapist=therapist,
+                    date__gte=start.astimezone(zone).date(),
+                    date__lte=end.astimezone(zone).date(),
+                )
+            ],
+            time_off=[
+                t.as_interval()
+                for t in TimeOff.objects.filter(
+                    therapist=therapist, starts_at__lt=end, ends_at__gt=start
+                )
+            ],
+            busy=[
+                (starts, ends, held_until if status == Appointment.Status.HELD else None)
+                for starts, ends, status, held_until in busy.values_list(
+                    "starts_at", "ends_at", "status", "held_until"
+                )
+            ],
+        )
+
+    def rules(self, duration: timedelta, *, now: datetime) -> SlotRules:
+        return SlotRules(
+            zone=self.zone,
+            weekly_hours=self.weekly_hours,
+            date_hours=self.date_hours,
+            time_off=self.time_off,
+            busy=[
+                Interval(start=start, end=end)
+                for start, end, held_until in self.busy
+                if held_until is None or held_until > now
+            ],
+            policy=self.policy,
+            duration=duration,
+            now=now,
+        )
 
 
 def slot_rules_for(
@@ -64,46 +146,67 @@ def slot_rules_for(
     now: datetime,
     for_practice: bool = False,
     ignoring: Appointment | None = None,
+    cached: bool = False,
 ) -> SlotRules:
-    """Everything open_slots needs for this therapist and session type, in five queries.
+    """Everything open_slots needs for this therapist and session type.
 
     `for_practice` relaxes the client-facing notice, horizon, buffer and daily limit; `ignoring`
-    leaves out one appointment (the one being moved) from the busy time.
+    leaves out one appointment (the one being moved) from the busy time. Pages that show
+    clients their times pass `cached` (see `cached_calendar`); booking reads afresh.
     """
-    policy = booking_rules_for(therapist).policy
-    if for_practice:
-        policy = practice_policy(policy)
-    window_start, window_end = now - MARGIN, now + policy.horizon + MARGIN
-    busy = busy_appointments(therapist, now=now).filter(
-        starts_at__lt=window_end, ends_at__gt=window_start
-    )
-    if ignoring is not None:
-        busy = busy.exclude(pk=ignoring.pk)
-    time_off = TimeOff.objects.filter(
-        therapist=therapist, starts_at__lt=window_end, ends_at__gt=window_start
-    )
-    zone = therapist.zone
-    exceptions = AvailabilityException.objects.filter(
-        therapist=therapist,
-        date__gte=window_start.astimezone(zone).date(),
-        date__lte=window_end.astimezone(zone).date(),
-    )
-    rules = SlotRules(
-        zone=zone,
-        weekly_hours=[w.as_hours() for w in WeeklyAvailability.objects.filter(therapist=therapist)],
-        date_hours=[e.as_hours() for e in exceptions],
-        time_off=[t.as_interval() for t in time_off],
-        busy=[
-            Interval(start=start, end=end)
-            for start, end in busy.values_list("starts_at", "ends_at")
-        ],
-        policy=policy,
-        duration=session_type.duration,
-        now=now,
-    )
+    if for_practice or ignoring is not None or not cached:
+        policy = booking_rules_for(therapist).policy
+        if for_practice:
+            policy = practice_policy(policy)
+        window_start, window_end = now - MARGIN, now + policy.horizon + MARGIN
+        calendar = Calendar.load(
+            therapist, start=window_start, end=window_end, policy=policy, ignoring=ignoring
+        )
+    else:
+        calendar = cached_calendar(therapist, now=now)
+    rules = calendar.rules(session_type.duration, now=now)
     if for_practice:
         rules["step"] = PRACTICE_STEP
     return rules
+
+
+# A cached calendar covers the hour it was loaded in and every bookable time from then on.
+CACHE_PERIOD = timedelta(hours=1)
+
+
+def cached_calendar(therapist: Therapist, *, now: datetime) -> Calendar:
+    """The therapist's calendar for clients, from the cache while it has not changed.
+
+    The key holds the therapist's calendar version, which PostgreSQL bumps in the same
+    transaction as every change (scheduling.models.CalendarVersion), read before the calendar
+    itself: a calendar read after the version can only be as new or newer than it, so no
+    page shows a time that a committed change has taken. Without PostgreSQL (the SQLite of
+    `make run`) there are no versions, and every page loads afresh.
+    """
+    period_start = datetime.fromtimestamp(
+        now.timestamp() // CACHE_PERIOD.total_seconds() * CACHE_PERIOD.total_seconds(), tz=UTC
+    )
+
+    def load() -> Calendar:
+        policy = booking_rules_for(therapist).policy
+        return Calendar.load(
+            therapist,
+            start=period_start - MARGIN,
+            end=period_start + CACHE_PERIOD + policy.horizon + MARGIN,
+            policy=policy,
+        )
+
+    if connection.vendor != "postgresql":
+        return load()
+    version = (
+        CalendarVersion.objects.filter(therapist=therapist).values_list("number", flat=True).first()
+    )
+    key = f"calendar:{therapist.pk}:{version or 0}:{therapist.time_zone}:{period_start:%Y%m%d%H}"
+    calendar = cache.get(key)
+    if calendar is None:
+        calendar = load()
+        cache.set(key, calendar, timeout=int(CACHE_PERIOD.total_seconds()) * 2)
+    return calendar
 
 
 def open_slots_for(
@@ -198,7 +301,12 @@ def week_of_slots(
     nothing open, `next_open` is the first open time after it.
     """
     rules = slot_rules_for(
-        therapist, session_type, now=now, for_practice=for_practice, ignoring=ignoring
+        therapist,
+        session_type,
+        now=now,
+        for_practice=for_practice,
+        ignoring=ignoring,
+        cached=True,
     )
     week = _week(rules, first_day=first_day, zone=zone, now=now)
     if first_day is None and week.next_open is not None:

@@ -1,5 +1,5 @@
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -133,18 +133,17 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         )
         return first.therapist if first else None
 
-    def clients_with_telehealth_ahead(self, client_ids: set[int]) -> set[int]:
-        """Which of these clients have a telehealth session booked or held that has not ended.
+    def clients_with_telehealth_ahead(self) -> "models.QuerySet[Appointment, dict[str, Any]]":
+        """The client ids of telehealth sessions booked or held that have not ended, as a query.
 
-        Consent asks this (consent.status.owe_telehealth_consent); scheduling hands it over.
+        Consent asks this (consent.status.owe_telehealth_consent) and uses it as a subquery;
+        scheduling hands it over.
         """
-        ahead = self.filter(
-            client_id__in=client_ids,
+        return self.filter(
             status__in=[Appointment.Status.HELD, Appointment.Status.BOOKED],
             ends_at__gte=timezone.now(),
             session_type__modality=SessionType.Modality.TELEHEALTH,
-        )
-        return set(ahead.values_list("client_id", flat=True))
+        ).values("client_id")
 
 
 class BookingError(Exception):
@@ -580,6 +579,25 @@ class BookingRules(models.Model):
             errors.setdefault(field or NON_FIELD_ERRORS, []).append(problem)
         if errors:
             raise ValidationError(errors)
+
+
+class CalendarVersion(models.Model):
+    """A number that changes whenever anything that decides a therapist's open times changes.
+
+    PostgreSQL triggers (migration 0008) bump it in the same transaction as every insert,
+    update and delete of the therapist's appointments, weekly hours, dated hours, time off
+    and booking rules, whichever code or SQL made the change. A cached answer kept under an
+    older number is therefore never read once the change has committed
+    (scheduling/availability.py).
+    """
+
+    therapist = models.OneToOneField(
+        "practice.Therapist", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Calendar version {self.number} of {self.therapist}"
 
 
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)

@@ -4,12 +4,13 @@ import os
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
 from consent.models import ConsentDocument
 from tests.consent.helpers import sign_required
-from tests.factories import make_appointment, make_client, make_session_type
+from tests.factories import make_appointment, make_client, make_session_type, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +54,62 @@ def test_the_staff_page_runs_the_same_queries_for_one_or_many_clients(
 ):
     client.force_login(sam)
     client.get(URL)
-    with django_assert_num_queries(10) as one:  # the audit row among them
+    with django_assert_num_queries(14) as one:  # the audit row among them
         client.get(URL)
-    for number in range(15):
+    for number in range(60):
         make_client(email=f"c{number}@example.org", first_name=f"C{number}", last_name="Lane")
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(URL)
-    assert "16 of 16 clients." in response.text
+    assert "61 of 61 clients." in response.text
+
+
+def test_clients_with_consent_missing_are_found_in_sql_fifty_to_a_page(client, sam, documents):
+    """The same rule as each client's own status, paged, without loading every client."""
+    clients = [
+        make_client(email=f"c{n:03}@example.org", first_name="C", last_name=f"Lane{n:03}")
+        for n in range(120)
+    ]
+    signed_the_old_version = clients[1]
+    sign_required(signed_the_old_version, documents)
+    make_version(document=documents["informed-consent"], body="## New", requires_resign=True)
+    for signed in clients[::2]:
+        sign_required(signed, documents)
+    client.force_login(sam)
+    first = client.get(URL)
+    assert "60 of 120 clients." in first.text
+    assert [person.last_name for person, _ in first.context["missing"]] == [
+        f"Lane{n:03}" for n in range(1, 100, 2)
+    ]
+    resign_rows = dict(first.context["missing"])[signed_the_old_version]
+    assert [(row.document.slug, row.needs_resign) for row in resign_rows] == [
+        ("informed-consent", True)
+    ]
+    assert 'href="?page=2"' in first.text
+    second = client.get(URL + "?page=2")
+    assert [person.last_name for person, _ in second.context["missing"]] == [
+        f"Lane{n:03}" for n in range(101, 120, 2)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "minor_born", "adult_born"),
+    [
+        ("2026-06-15", "2008-06-16", "2008-06-15"),
+        ("2028-02-29", "2010-03-01", "2010-02-28"),  # no 29 February in 2010
+    ],
+)
+def test_clients_under_18_are_found_in_sql_as_is_minor_counts_them(
+    client, sam, documents, today, minor_born, adult_born
+):
+    with time_machine.travel(f"{today}T12:00:00-07:00"):
+        minor = make_client(email="m@example.org", last_name="Young", date_of_birth=minor_born)
+        adult = make_client(email="a@example.org", last_name="Grown", date_of_birth=adult_born)
+        minor.refresh_from_db()
+        adult.refresh_from_db()
+        assert (minor.is_minor, adult.is_minor) == (True, False)
+        client.force_login(sam)
+        response = client.get(URL)
+        assert list(response.context["minors"]) == [minor]
 
 
 def test_the_staff_dashboard_links_to_consent(client, sam):

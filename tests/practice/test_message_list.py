@@ -1,7 +1,10 @@
 """Staff see every message with its status and reason, and resend the ones that failed."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from practice.models import OutboundMessage
 from tests.factories import make_client, make_message
@@ -41,9 +44,9 @@ def test_unknown_messages_are_called_out_and_can_be_filtered(client, sam, alice)
     page = client.get("/staff/messages/").content.decode()
     assert "1 message may or may not have gone out." in page
     filtered = client.get("/staff/messages/?status=unknown")
-    assert [m.key for m in filtered.context["outbound_messages"]] == ["u"]
+    assert [m.key for m in filtered.context["page_obj"]] == ["u"]
     everything = client.get("/staff/messages/?status=nonsense")
-    assert len(everything.context["outbound_messages"]) == 2
+    assert len(everything.context["page_obj"]) == 2
 
 
 def test_staff_resend_a_failed_message_and_a_double_submit_sends_it_once(
@@ -85,12 +88,32 @@ def test_the_list_runs_the_same_queries_for_one_message_or_many(
     client.force_login(sam)
     make_message(to=alice.email, recipient=alice, key="one")
     client.get("/staff/messages/")  # warm the session and user caches
-    # The messages, the texts clients sent us, and the audit row.
-    with django_assert_num_queries(7) as one:
+    # A count and the rows, the texts received, and the audit row.
+    with django_assert_num_queries(8) as one:
         client.get("/staff/messages/")
-    for n in range(60):
+    for n in range(120):
         other = make_client(email=f"c{n}@example.org")
         make_message(to=other.email, recipient=other, key=f"many:{n}", status=Status.FAILED)
     with django_assert_num_queries(len(one.captured_queries)):
-        response = client.get("/staff/messages/")
-    assert len(response.context["outbound_messages"]) == 61
+        response = client.get("/staff/messages/?page=2")
+    assert len(response.context["page_obj"]) == 50
+
+
+def test_the_list_is_paged_fifty_at_a_time_newest_first_keeping_the_filter(client, sam, alice):
+    for n in range(55):
+        make_message(
+            to=alice.email,
+            recipient=alice,
+            key=f"failed:{n}",
+            status=Status.FAILED,
+            due_at=timezone.now() - timedelta(minutes=n),
+        )
+    make_message(to=alice.email, recipient=alice, key="sent", status=Status.SENT)
+    client.force_login(sam)
+    first = client.get("/staff/messages/?status=failed")
+    assert [m.key for m in first.context["page_obj"]][:2] == ["failed:0", "failed:1"]
+    assert 'href="?status=failed&amp;page=2"' in first.text
+    assert "Page 1 of 2" in first.text
+    second = client.get("/staff/messages/?status=failed&page=2")
+    assert [m.key for m in second.context["page_obj"]] == [f"failed:{n}" for n in range(50, 55)]
+    assert client.get("/staff/messages/?page=99").context["page_obj"].number == 2

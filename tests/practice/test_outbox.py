@@ -1,9 +1,14 @@
+import base64
+import json
+
 import pytest
+import redis
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from practice import outbox
+from practice.celery import app
 from practice.models import OutboundMessage
 from practice.services import invite_person
 
@@ -94,3 +99,50 @@ def test_the_dispatcher_hands_over_only_due_messages(settings, django_capture_on
     due.refresh_from_db()
     assert due.status == Status.SENT
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Publish to the suite's Redis broker instead of running tasks in this process."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("this test needs CELERY_BROKER_URL to be a Redis URL: run it with `make test`")
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.flushdb()
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = False
+    yield client
+    app.conf.task_always_eager = True
+    client.flushdb()
+
+
+def test_due_messages_are_handed_over_in_chunks_over_one_connection(settings, real_broker):
+    settings.OUTBOX_PUBLISH_CHUNK = 20
+    outbox.hand_over(list(range(1, 46)))
+    tasks = [json.loads(raw) for raw in real_broker.lrange("celery", 0, -1)]
+    assert len(tasks) == 3
+    chunks = [json.loads(base64.b64decode(task["body"]))[0][0] for task in tasks]
+    assert sorted(id_ for chunk in chunks for id_ in chunk) == list(range(1, 46))
+    assert sorted(len(chunk) for chunk in chunks) == [5, 20, 20]
+    assert {task["headers"]["task"] for task in tasks} == {outbox.SEND_TASK}
+
+
+def test_with_the_broker_down_the_rows_wait_for_the_dispatcher(settings, dana):
+    message = outbox.schedule_message(
+        key="k:broker-down",
+        template="invitation",
+        to=dana.email,
+        recipient=dana,
+        due_at=timezone.now(),
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(dispatched_at=timezone.now())
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = False
+    url = app.conf.broker_url
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:9/0"
+    app._pool = app.amqp._producer_pool = None  # rebuilt for the new URL on the next publish
+    try:
+        outbox.hand_over([message.pk])
+    finally:
+        app.conf.broker_url = app.conf.broker_write_url = url
+        app._pool = app.amqp._producer_pool = None
+        app.conf.task_always_eager = True
+    message.refresh_from_db()
+    assert message.status == Status.SCHEDULED and message.dispatched_at is None

@@ -1,3 +1,5 @@
+import gzip
+
 import pytest
 
 from tests.factories import make_therapist
@@ -58,3 +60,12 @@ def test_an_expired_form_gets_a_plain_explanation_not_a_technical_error(alice):
     response = browser.post("/consent/contact/", {"email": "no", "sms": "no"})
     assert response.status_code == 403
     assert "Please try that again" in response.text and "CSRF" not in response.text
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client, demo_practice):
+    plain = client.get("/therapists/")
+    squeezed = client.get("/therapists/", headers={"accept-encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(squeezed.content) == plain.content
+    assert len(squeezed.content) < len(plain.content) / 2

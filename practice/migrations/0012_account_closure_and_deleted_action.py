@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0010_audit_log'),
+        ('practice', '0011_staff_list_indexes'),
     ]
 
     operations = [
