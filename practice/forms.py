@@ -117,15 +117,20 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError("Please enter a phone number with its area code.") from None
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.display_name} ({obj.email})"
+
+
 class AuditFilterForm(forms.Form):
     """The staff audit page's filters; each left empty shows every row."""
 
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         User.objects.exclude(role=User.Role.CLIENT).order_by("first_name", "last_name"),
         required=False,
         label="Person who looked",
     )
-    client = forms.ModelChoiceField(
+    client = PersonChoiceField(
         User.objects.filter(role=User.Role.CLIENT).order_by("first_name", "last_name"),
         required=False,
         label="Client",
