@@ -3,16 +3,10 @@ from playwright.sync_api import expect
 
 from practice.audit import AuditEntry
 from practice.models import User
+from tests.browser.test_consent import log_in
 from tests.factories import PASSWORD, make_client, make_staff, make_therapist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_a_client_sees_who_looked_and_closes_their_account_on_a_phone(
@@ -24,7 +18,7 @@ def test_a_client_sees_who_looked_and_closes_their_account_on_a_phone(
         actor=dana, actor_role="therapist", client=robin, record="Intake", action="viewed"
     )
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, "robin@example.org")
+    log_in(page, live_server, "robin@example.org")
 
     page.get_by_role("link", name="Who has opened your records").click()
     expect(page.get_by_role("cell", name="Therapist: Dana Whitfield")).to_be_visible()
@@ -52,7 +46,7 @@ def test_staff_filter_the_audit_log(page, live_server, assert_accessible):
     AuditEntry.objects.create(
         actor=dana, actor_role="therapist", client=alice, record="Session", action="viewed"
     )
-    sign_in(page, live_server, "sam@example.org")
+    log_in(page, live_server, "sam@example.org")
     page.goto(live_server.url + "/staff/audit/")
     page.get_by_label("Client").select_option(label="Alice Moreno (alice@example.org)")
     page.get_by_role("button", name="Show").click()
