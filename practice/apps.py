@@ -20,6 +20,7 @@ class PracticeConfig(AppConfig):
         # The practice's own parts of a client's download (each app registers its own).
         privacy.register_export("profile", "Your details", privacy.profile)
         privacy.register_export("messages", "Messages we sent you", privacy.messages_sent)
+        privacy.register_export("texts", "Texts you sent us", privacy.texts_received)
         privacy.register_export("access", "Who has opened your records", privacy.access_list)
         user_logged_in.connect(start_session_clock, dispatch_uid="practice-session-clock")
         post_migrate.connect(sync_staff_group, dispatch_uid="practice-staff-group")

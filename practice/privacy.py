@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import models, transaction
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from practice import dates
 from practice.audit import AuditEntry
-from practice.models import OutboundMessage, User
+from practice.models import InboundText, OutboundMessage, User
 from practice.scoping import scoped
 
 type Row = dict[str, Any]
@@ -151,6 +152,12 @@ def messages_sent(client: User) -> list[Row]:
     ]
 
 
+def texts_received(client: User) -> list[Row]:
+    """The texts they sent to the practice's number."""
+    found = InboundText.objects.filter(sender=client).order_by("received_at", "pk")
+    return [{"received_at": text.received_at, "text": text.body} for text in found]
+
+
 def access_list(client: User) -> list[Row]:
     """Who at the practice opened or changed their records (as on their portal page)."""
     found = AuditEntry.objects.about(client).select_related("actor").order_by("created_at", "pk")
@@ -257,6 +264,8 @@ def purge_account(closure: AccountClosure, *, now: datetime.datetime) -> bool:
         client = locked.client
         removed = {key: purge(client) for key, purge in _purges.items()}
         OutboundMessage.objects.filter(recipient=client).delete()
+        InboundText.objects.filter(sender=client).delete()
+        Authenticator.objects.filter(user=client).delete()
         UserSession.objects.filter(user=client).delete()
         EmailAddress.objects.filter(user=client).delete()
         User.objects.filter(pk=client.pk).update(

@@ -20,5 +20,6 @@ class SchedulingConfig(AppConfig):
         # A client's sessions in their download; cancelled when they close their account,
         # removed with their other records after the retention period.
         privacy.register_export("appointments", "Your sessions", scheduling_privacy.appointments)
+        privacy.register_export("estimates", "Good Faith Estimates", scheduling_privacy.estimates)
         privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
         privacy.register_purge("scheduling", scheduling_privacy.purge)

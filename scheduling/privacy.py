@@ -32,6 +32,24 @@ def appointments(client: User) -> list[Row]:
     ]
 
 
+def estimates(client: User) -> list[Row]:
+    """Each Good Faith Estimate issued to them, as issued."""
+    found = GoodFaithEstimate.objects.filter(client=client).order_by("issued_at", "number")
+    return [
+        {
+            "issued_at": estimate.issued_at,
+            "version": estimate.number,
+            "services": "; ".join(
+                f"{line['description']} on {line['date']}: {line['charge']}"
+                for line in estimate.content.get("services", [])
+            ),
+            "total": estimate.content.get("total", ""),
+            "provider": estimate.content.get("provider", ""),
+        }
+        for estimate in found
+    ]
+
+
 def cancel_sessions_ahead(client: User) -> int:
     """Cancel every booked session still ahead, the practice's way: never a late fee."""
     ahead = Appointment.objects.filter(

@@ -17,9 +17,10 @@ from django.utils import timezone
 from consent.models import Signature
 from intake.models import Submission
 from practice.audit import AuditEntry
-from practice.models import OutboundMessage, User
+from practice.models import InboundText, OutboundMessage, User
 from practice.privacy import AccountClosure, purge_closed_accounts
-from scheduling.models import Appointment
+from scheduling.models import Appointment, GoodFaithEstimate
+from scheduling.services import issue_estimate
 from tests.factories import (
     INTAKE_ANSWERS,
     PASSWORD,
@@ -112,10 +113,18 @@ def alices_records(alice, dana, sam):
     c = Client()
     c.force_login(alice)
     assert c.post("/intake/check/").status_code == 302  # sent: the screeners are scored
-    make_appointment(
+    session = make_appointment(
         therapist=dana.therapist,
         client=alice,
         starts_at=datetime(2026, 12, 14, 16, 0, tzinfo=ZoneInfo("UTC")),
+    )
+    issue_estimate(appointment=session, now=timezone.now())
+    InboundText.objects.create(
+        provider_id="SM1",
+        from_number=alice.mobile_phone,
+        sender=alice,
+        body="Running late",
+        kind="other",
     )
     make_signature(
         client=alice, document=make_document(body="## Our work\n\nWe set goals together.\n")
@@ -166,6 +175,8 @@ def test_the_json_download_holds_everything_we_keep(client, alices_records, dana
     assert data["messages"][0]["message"] == "Appointment reminder"
     assert data["access"][0]["who"] == "Dana Whitfield"
     assert data["access"][0]["role"] == "Therapist"
+    assert data["texts"][0]["text"] == "Running late"
+    assert "Dana Whitfield" in data["estimates"][0]["provider"]
 
 
 def test_the_html_download_is_a_readable_page_on_the_client_s_clock(client, alices_records):
@@ -313,6 +324,9 @@ def test_a_day_after_the_retention_period_the_records_go_and_an_audit_row_stays(
     assert not Signature.objects.filter(client=alice).exists()
     assert not Appointment.objects.filter(client=alice).exists()
     assert not OutboundMessage.objects.filter(to=alice.email).exists()
+    assert not InboundText.objects.filter(body="Running late").exists()
+    # The estimate was kept its six years (issued in 2026), so it went too.
+    assert not GoodFaithEstimate.objects.exists()
     person = User.objects.get(pk=alice.pk)
     assert person.email.endswith("@closed.invalid") and not person.get_full_name()
     assert not person.mobile_phone and not person.date_of_birth
@@ -337,3 +351,16 @@ def test_the_privacy_page_and_the_close_page_quote_the_retention_setting(client,
     assert "clinical records for 10 years" in client.get("/privacy/").text
     client.force_login(alice)
     assert "clinical records for 10 years" in client.get("/portal/close-account/").text
+
+
+def test_a_good_faith_estimate_the_law_still_keeps_stays_with_its_session(settings, alices_records):
+    settings.RECORD_RETENTION_YEARS = 1
+    from practice.privacy import close_account
+
+    close_account(client=alices_records)
+    with time_machine.travel(timezone.now() + timedelta(days=367)):
+        assert purge_closed_accounts() == 1
+    estimate = GoodFaithEstimate.objects.get()
+    assert estimate.keep_until > timezone.localdate()
+    assert list(Appointment.objects.filter(client=alices_records)) == [estimate.appointment]
+    assert not Submission.objects.exists() and not Signature.objects.exists()
