@@ -16,6 +16,7 @@ from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
 from intake.models import QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
+from practice.audit import record_list
 from practice.clock import start_of_day
 from practice.models import Therapist, User
 from practice.paging import page_of, query_without_page
@@ -178,6 +179,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
     listed = submissions.in_queue_order().select_related("client", "assigned_therapist")
     page = page_of(request, listed)
+    record_list(request, record="Intake", shown=len(page.object_list))
     counts = visible.status_counts()
     return render(
         request,

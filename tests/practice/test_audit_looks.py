@@ -89,11 +89,15 @@ def test_list_pages_write_one_row_with_no_client_and_a_count(client, alice, dana
     ]
 
 
-def test_opening_an_intake_with_its_screeners_is_recorded(client, alice, sam):
+def test_the_intake_queue_and_opening_an_intake_with_its_screeners_are_recorded(client, alice, sam):
     submission = make_intake(client=alice, status="new")
     client.force_login(sam)
+    client.get("/intake/submissions/")
     client.get(f"/intake/submissions/{submission.pk}/")
-    assert rows() == [(sam, alice, "Intake", str(submission.pk), "viewed", "")]
+    assert rows() == [
+        (sam, None, "Intake list", "", "viewed", "1 shown"),
+        (sam, alice, "Intake", str(submission.pk), "viewed", ""),
+    ]
 
 
 def test_admin_pages_of_client_records_are_audited(client, alice, sam, session):
