@@ -14,7 +14,7 @@ from consent.models import (
     DocumentVersionQuerySet,
     Signature,
 )
-from practice.admin import ReadOnlyAdmin
+from practice.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 class VersionInline(admin.TabularInline):
@@ -108,7 +108,8 @@ class DocumentVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
+class SignatureAdmin(AuditedAdmin, ReadOnlyAdmin):
+    audit_record = "Consent signature"
     list_display = ["client", "version", "signed_at", "typed_name", "guardian_name", "matches"]
     list_filter = ["version__document"]
     list_select_related = ["client", "version__document"]
@@ -121,14 +122,16 @@ class SignatureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decline)
-class DeclineAdmin(ReadOnlyAdmin):
+class DeclineAdmin(AuditedAdmin, ReadOnlyAdmin):
+    audit_record = "Consent decline"
     list_display = ["client", "version", "declined_at"]
     list_select_related = ["client", "version__document"]
     search_fields = ["client__email", "client__last_name"]
 
 
 @admin.register(ContactPreference)
-class ContactPreferenceAdmin(ReadOnlyAdmin):
+class ContactPreferenceAdmin(AuditedAdmin, ReadOnlyAdmin):
+    audit_record = "Contact preferences"
     list_display = ["client", "email", "sms", "source", "recorded_at"]
     list_filter = ["source", "email", "sms"]
     list_select_related = ["client"]

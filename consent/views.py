@@ -21,6 +21,7 @@ from consent.status import (
     statuses_for,
 )
 from practice.account_changes import notify_phone_changed, phone_change_needs_password
+from practice.audit import record_list
 from practice.models import User
 from practice.paging import page_of
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
@@ -226,6 +227,7 @@ def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     declines = Decline.objects.for_user(request.user).select_related("client", "version__document")[
         :100
     ]
+    record_list(request, record="Consent overview", shown=len(missing_page) + len(declines))
     context = {
         "page_obj": missing_page,
         "missing": [

@@ -13,8 +13,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from intake.models import AuditEntry, Question, Questionnaire, QuestionnaireVersion, Section
-from practice.admin import ReadOnlyAdmin
+from intake.models import Question, Questionnaire, QuestionnaireVersion, Section
 
 
 class VersionCopy:
@@ -185,11 +184,3 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "action", "submission", "detail"]
-    list_filter = ["action"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "submission"]

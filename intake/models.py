@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, ExpressionWrapper, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from intake import instruments
 from intake.screeners import INSTRUMENTS
@@ -26,10 +25,6 @@ if TYPE_CHECKING:
 
 class VersionLocked(Exception):
     """This questionnaire version has answers, so it cannot change; make a new version."""
-
-
-class AppendOnly(Exception):
-    """Audit entries are written once and never changed or removed."""
 
 
 class Questionnaire(models.Model):
@@ -503,58 +498,6 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note #{self.pk}"
-
-
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_user(self, user: "User") -> Self:
-        """What this person may see: only staff read the audit log."""
-        return scoped(self, user)
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnly
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnly
-
-
-class AuditEntry(models.Model):
-    """Who opened or changed an intake, and when. Append-only, down to a database trigger."""
-
-    class Action(models.TextChoices):
-        VIEWED = "viewed", "Opened the intake"
-        STATUS_CHANGED = "status_changed", "Changed the status"
-        ASSIGNED = "assigned", "Assigned a therapist"
-        NOTE_ADDED = "note_added", "Added an internal note"
-        URGENT_ACKNOWLEDGED = "urgent_acknowledged", "Acknowledged the urgent flag"
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submission = models.ForeignKey(
-        Submission, on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    action = models.CharField(max_length=24, choices=Action)
-    # Plain facts only (a status, a therapist's name): never an answer or a note's text.
-    detail = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["submission", "created_at"], name="audit_by_submission")]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.actor} {self.get_action_display().lower()} at {self.created_at:%Y-%m-%d %H:%M}"
-        )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnly
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnly
 
 
 from intake.progress_models import (  # noqa: E402, F401  (goals and screeners asked again)

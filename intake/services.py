@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +11,6 @@ from intake import profile, status
 from intake.flow import Intake
 from intake.models import (
     Answer,
-    AuditEntry,
     Goal,
     InternalNote,
     MeasureRound,
@@ -23,6 +23,7 @@ from intake.models import (
 from intake.progress_rules import split_goals
 from intake.screeners import INSTRUMENTS, is_urgent_answer
 from practice import channels, outbox
+from practice.audit import AuditEntry, record_access
 from practice.models import OutboundMessage, Therapist, User
 
 URGENT_TEMPLATE = "urgent_intake"
@@ -219,12 +220,32 @@ def _record_contact_answers(client: User, answers: dict) -> None:
         consent_status.record_intake_contact_answers(client, email=by_email, sms=by_text)
 
 
-def record_view(*, submission: Submission, by: User) -> None:
-    AuditEntry.objects.create(actor=by, submission=submission, action=AuditEntry.Action.VIEWED)
+# Every look at or change to an intake is one row in the practice's audit log, written in the
+# change's own transaction. The request gives the row its person, address and request id.
+INTAKE = "Intake"
+
+
+def record_view(request: HttpRequest, *, submission: Submission) -> None:
+    """Write down that this request's person opened the intake (answers and scores)."""
+    record_access(request, client=submission.client, record=INTAKE, record_id=submission.pk)
+
+
+def _record_change(
+    request: HttpRequest, submission: Submission, detail: str, *, added: bool = False
+) -> None:
+    action = AuditEntry.Action.ADDED if added else AuditEntry.Action.CHANGED
+    record_access(
+        request,
+        client=submission.client,
+        record=INTAKE,
+        record_id=submission.pk,
+        action=action,
+        detail=detail,
+    )
 
 
 @transaction.atomic
-def acknowledge_urgent(*, submission: Submission, by: User) -> None:
+def acknowledge_urgent(request: HttpRequest, *, submission: Submission, by: User) -> None:
     """Record that a member of staff has seen the urgent flag; it leaves the dashboard."""
     now = timezone.now()
     done = Submission.objects.filter(
@@ -232,14 +253,14 @@ def acknowledge_urgent(*, submission: Submission, by: User) -> None:
     ).update(urgent_acknowledged_by=by, urgent_acknowledged_at=now, updated_at=now)
     if not done:
         raise NoUrgentFlag
-    AuditEntry.objects.create(
-        actor=by, submission=submission, action=AuditEntry.Action.URGENT_ACKNOWLEDGED
-    )
+    _record_change(request, submission, "Urgent flag acknowledged")
     submission.refresh_from_db()
 
 
 @transaction.atomic
-def change_status(*, submission: Submission, status: str, note: str, by: User) -> None:
+def change_status(
+    request: HttpRequest, *, submission: Submission, status: str, note: str, by: User
+) -> None:
     """Move a sent intake to another review status, with an optional internal note."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.is_draft:
@@ -254,31 +275,24 @@ def change_status(*, submission: Submission, status: str, note: str, by: User) -
             author=by,
             text=f"Status changed to {locked.get_status_display().lower()}: {note.strip()}",
         )
-    AuditEntry.objects.create(
-        actor=by,
-        submission=locked,
-        action=AuditEntry.Action.STATUS_CHANGED,
-        detail=f"{before} → {locked.get_status_display()}",
-    )
+    _record_change(request, locked, f"Status: {before} → {locked.get_status_display()}")
     submission.refresh_from_db()
 
 
 @transaction.atomic
-def assign_therapist(*, submission: Submission, therapist: Therapist | None, by: User) -> None:
+def assign_therapist(
+    request: HttpRequest, *, submission: Submission, therapist: Therapist | None
+) -> None:
     Submission.objects.filter(pk=submission.pk).update(
         assigned_therapist=therapist, updated_at=timezone.now()
     )
-    AuditEntry.objects.create(
-        actor=by,
-        submission=submission,
-        action=AuditEntry.Action.ASSIGNED,
-        detail=therapist.public_name if therapist else "Nobody",
-    )
+    name = therapist.public_name if therapist else "Nobody"
+    _record_change(request, submission, f"Assigned therapist: {name}")
     submission.refresh_from_db()
 
 
 @transaction.atomic
-def add_note(*, submission: Submission, text: str, by: User) -> InternalNote:
+def add_note(request: HttpRequest, *, submission: Submission, text: str, by: User) -> InternalNote:
     note = InternalNote.objects.create(submission=submission, author=by, text=text.strip())
-    AuditEntry.objects.create(actor=by, submission=submission, action=AuditEntry.Action.NOTE_ADDED)
+    _record_change(request, submission, "Internal note", added=True)
     return note

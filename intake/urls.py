@@ -22,7 +22,6 @@ urlpatterns = [
         views.submission_acknowledge,
         name="submission-acknowledge",
     ),
-    path("audit/", views.audit_log, name="audit-log"),
     # Progress: steps towards goals (the client or their therapist), the screeners asked again.
     path("goals/<int:pk>/steps/", progress_views.step_add, name="step-add"),
     path("steps/<int:pk>/done/", progress_views.step_done, name="step-done"),

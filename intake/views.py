@@ -3,7 +3,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +14,9 @@ from consent.status import clients_missing_consent
 from intake import progress_views, services
 from intake.flow import Intake
 from intake.forms import AssignForm, NoteForm, QueueFilterForm, SectionForm, StatusForm
-from intake.models import AuditEntry, QuestionnaireVersion, Submission, SubmissionQuerySet
+from intake.models import QuestionnaireVersion, Submission, SubmissionQuerySet
 from intake.screeners import INSTRUMENTS
+from practice.audit import record_list
 from practice.clock import start_of_day
 from practice.models import Therapist, User
 from practice.paging import page_of, query_without_page
@@ -28,7 +28,6 @@ from practice.roles import (
 )
 from practice.scoping import get_for_user
 
-AUDIT_PAGE_SIZE = 100
 DRAFT_SAVE_SECONDS = 20
 
 
@@ -181,6 +180,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         submissions = _filtered(visible, form.cleaned_data) if form.has_changed() else submissions
     listed = submissions.in_queue_order().select_related("client", "assigned_therapist")
     page = page_of(request, listed)
+    record_list(request, record="Intake", shown=len(page.object_list))
     counts = visible.status_counts()
     return render(
         request,
@@ -236,7 +236,7 @@ def _detail(
     note_form: NoteForm | None = None,
 ) -> HttpResponse:
     """Render the submission for staff or its therapist, and write down that they saw it."""
-    services.record_view(submission=submission, by=request.user)
+    services.record_view(request, submission=submission)
     consent_missing = submission.client_id in clients_missing_consent([submission.client_id])
     is_staff = request.user.is_practice_staff
     context = {
@@ -272,7 +272,9 @@ def submission_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.change_status(submission=submission, by=request.user, **form.cleaned_data)
+            services.change_status(
+                request, submission=submission, by=request.user, **form.cleaned_data
+            )
         except services.NotSubmittedYet:
             form.add_error(None, "This questionnaire has not been sent yet.")
         else:
@@ -289,7 +291,7 @@ def submission_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = AssignForm(request.POST)
     if form.is_valid():
         services.assign_therapist(
-            submission=submission, therapist=form.cleaned_data["therapist"], by=request.user
+            request, submission=submission, therapist=form.cleaned_data["therapist"]
         )
         messages.success(request, "Assignment saved.")
         return redirect("intake:submission-detail", pk=submission.pk)
@@ -303,7 +305,9 @@ def submission_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(submission=submission, text=form.cleaned_data["text"], by=request.user)
+        services.add_note(
+            request, submission=submission, text=form.cleaned_data["text"], by=request.user
+        )
         messages.success(request, "Note added.")
         return redirect("intake:submission-detail", pk=submission.pk)
     return _detail(request, submission, note_form=form)
@@ -315,24 +319,9 @@ def submission_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def submission_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request.user, pk)
     try:
-        services.acknowledge_urgent(submission=submission, by=request.user)
+        services.acknowledge_urgent(request, submission=submission, by=request.user)
     except services.NoUrgentFlag:
         messages.info(request, "Someone has already acknowledged this.")
     else:
         messages.success(request, "Acknowledged. It no longer shows as urgent on the dashboard.")
     return redirect("intake:submission-detail", pk=submission.pk)
-
-
-@staff_required
-@require_safe
-def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.for_user(request.user).select_related(
-        "actor", "submission__client"
-    )
-    submission_id = request.GET.get("submission", "")
-    if submission_id.isdigit():
-        entries = entries.filter(submission_id=int(submission_id))
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "intake/audit_log.html", {"page_obj": page, "submission_id": submission_id}
-    )

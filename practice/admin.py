@@ -1,10 +1,13 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.db import models
+from django.http import HttpRequest, HttpResponse
 
+from practice.audit import AuditEntry, record_access, record_list
 from practice.models import OutboundMessage, PracticeSettings, Therapist, User
 
 
@@ -21,8 +24,89 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """An admin for a model that holds a client's records: every page of it is audited.
+
+    A list page writes one row with no client and the number of rows that matched (a row per
+    client listed would bury the looks that matter in each client's own list; the search
+    itself is never written down, it may hold a name). Opening, changing or deleting one
+    record writes a row about its client. `audit_client` is the lookup from a row to its
+    person ("" for a User row itself); a person who is not a client leaves the row's client
+    empty. `audit_record` names the record in words a client understands.
+    """
+
+    audit_client = "client"
+    audit_record = ""
+
+    def record_name(self) -> str:
+        return self.audit_record or str(self.model._meta.verbose_name).capitalize()
+
+    def client_of(self, obj: models.Model) -> User | None:
+        person: Any = obj
+        for step in filter(None, self.audit_client.split("__")):
+            person = getattr(person, step)
+        return person if isinstance(person, User) and person.is_client else None
+
+    def _audit(self, request: HttpRequest, obj: models.Model | None, action: str) -> None:
+        record_access(
+            request,
+            client=self.client_of(obj) if obj is not None else None,
+            record=self.record_name(),
+            record_id=obj.pk if obj is not None else "",
+            action=action,
+            detail="In the admin",
+        )
+
+    def _audit_page(self, request: HttpRequest, object_id: str, response: HttpResponse) -> None:
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                self._audit(request, obj, AuditEntry.Action.VIEWED)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            record_list(
+                request, record=f"{self.record_name()} (admin)", shown=changelist.result_count
+            )
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_page(request, object_id, response)
+        return response
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        response = super().delete_view(request, object_id, extra_context)
+        self._audit_page(request, object_id, response)
+        return response
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_page(request, object_id, response)
+        return response
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, AuditEntry.Action.ADDED)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, AuditEntry.Action.CHANGED)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, AuditEntry.Action.DELETED)
+        return super().log_deletions(request, queryset)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    audit_client = ""
+    audit_record = "Profile"
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -99,8 +183,20 @@ class PracticeSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(ReadOnlyAdmin):
+class OutboundMessageAdmin(AuditedAdmin, ReadOnlyAdmin):
+    audit_client = "recipient"
+    audit_record = "Message"
     list_display = ["template", "channel", "to", "due_at", "status", "status_reason", "attempts"]
     list_filter = ["status", "channel", "template"]
     search_fields = ["to", "key"]
     date_hierarchy = "due_at"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log is read here and on the staff page; nobody adds, changes or removes a row."""
+
+    list_display = ["created_at", "actor", "actor_role", "action", "record", "record_id", "client"]
+    list_filter = ["action", "record", "actor_role"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "client"]

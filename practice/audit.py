@@ -47,6 +47,7 @@ class AuditEntry(models.Model):
         VIEWED = "viewed", "Opened"
         CHANGED = "changed", "Changed"
         ADDED = "added", "Added"
+        DELETED = "deleted", "Deleted"
         EXPORTED = "exported", "Downloaded"
         PURGED = "purged", "Removed after the retention period"
 
@@ -132,3 +133,12 @@ def record_access(
         address=request.META.get("REMOTE_ADDR") or None,
         request_id=request_id(request),
     )
+
+
+def record_list(request: HttpRequest, *, record: str, shown: int) -> AuditEntry:
+    """Write one row for a list page: no one client, only how many rows it showed.
+
+    A row per client listed would bury, in each client's own list, the looks that matter
+    (opening their intake, a session page) under every calendar and list someone scrolled.
+    """
+    return record_access(request, client=None, record=f"{record} list", detail=f"{shown} shown")

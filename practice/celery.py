@@ -35,4 +35,10 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": 15 * 60.0,
             "options": {"expires": 14 * 60.0},
         },
+        # Removes closed accounts' records once the retention period is over (idempotent).
+        "purge-closed-accounts": {
+            "task": "practice.tasks.purge_closed_accounts_task",
+            "schedule": 6 * 3600.0,
+            "options": {"expires": 3600.0},
+        },
     }

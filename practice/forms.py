@@ -115,3 +115,37 @@ class ProfileForm(forms.ModelForm):
             return normalise_phone(self.cleaned_data["mobile_phone"])
         except InvalidPhone:
             raise forms.ValidationError("Please enter a phone number with its area code.") from None
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.display_name} ({obj.email})"
+
+
+class AuditFilterForm(forms.Form):
+    """The staff audit page's filters; each left empty shows every row."""
+
+    person = PersonChoiceField(
+        User.objects.exclude(role=User.Role.CLIENT).order_by("first_name", "last_name"),
+        required=False,
+        label="Person who looked",
+    )
+    client = PersonChoiceField(
+        User.objects.filter(role=User.Role.CLIENT).order_by("first_name", "last_name"),
+        required=False,
+        label="Client",
+    )
+    record = forms.CharField(required=False, max_length=60, label="Record")
+    record_id = forms.CharField(required=False, max_length=40, label="Record number")
+    start = forms.DateField(
+        required=False, label="From (day)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="Until (day)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("The last day comes before the first. Please swap them.")
+        return data

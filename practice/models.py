@@ -548,3 +548,8 @@ class InboundText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.from_number}"
+
+
+# A closed account and its retention period live beside the export and the purge; imported
+# last because they point at User.
+from practice.privacy import AccountClosure  # noqa: E402, F401

@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 # lost with the broker), and when a message claimed by a worker that never reported back is
 # shown to staff as "unknown" (longer than a task may run, so no live send is mistaken).
 OUTBOX_DISPATCH_INTERVAL = env.float("DJANGO_OUTBOX_DISPATCH_INTERVAL", default=60.0)
+# How long a closed account's records are kept before beat's purge removes them
+# (practice/privacy.py). Seven years after the last contact is the usual minimum for
+# mental-health records; a minor's may have to be kept longer (README, Configuration).
+RECORD_RETENTION_YEARS = env.int("DJANGO_RECORD_RETENTION_YEARS", default=7)
 OUTBOX_RETRY_BACKOFF = env.float("DJANGO_OUTBOX_RETRY_BACKOFF", default=30.0)
 OUTBOX_REDISPATCH_AFTER = env.float("DJANGO_OUTBOX_REDISPATCH_AFTER", default=300.0)
 OUTBOX_UNKNOWN_AFTER = env.float("DJANGO_OUTBOX_UNKNOWN_AFTER", default=300.0)

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from practice import outbox
+from practice import outbox, privacy
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -27,3 +27,8 @@ def send_message_task(message_id: int) -> None:
 @shared_task(ignore_result=True)
 def dispatch_due_messages_task() -> None:
     outbox.dispatch_due_messages()
+
+
+@shared_task(ignore_result=True)
+def purge_closed_accounts_task() -> None:
+    privacy.purge_closed_accounts()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 
-from practice import mfa, views
+from practice import mfa, privacy_views, views
 from practice.admin_search import search_by_post_everywhere
 
 # allauth's documented way to send admin logins through its own (rate-limited, MFA) login.
@@ -22,7 +22,7 @@ practice_patterns = [
     path(
         "first-session/", page(template_name="practice/what_to_expect.html"), name="what-to-expect"
     ),
-    path("privacy/", page(template_name="practice/privacy.html"), name="privacy"),
+    path("privacy/", views.privacy, name="privacy"),
     path("contact/", page(template_name="practice/contact.html"), name="contact"),
     # Uploaded media in every environment (WhiteNoise serves only collected static files):
     # only the photos of listed therapists, never any other upload.
@@ -32,7 +32,17 @@ practice_patterns = [
     path("session/keep-alive/", views.session_keepalive, name="session-keepalive"),
     path("portal/", views.portal, name="portal"),
     path("portal/details/", views.profile, name="profile"),
+    path("portal/who-opened-my-records/", privacy_views.who_looked, name="who-looked"),
+    path("portal/your-data/", privacy_views.your_data, name="your-data"),
+    path(
+        "portal/your-data/download.<str:kind>",
+        privacy_views.download,
+        name="your-data-download",
+    ),
+    path("portal/close-account/", privacy_views.close_account, name="close-account"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),
+    path("staff/audit/", privacy_views.audit_log, name="audit-log"),
+    path("staff/closed-accounts/", privacy_views.closures, name="closures"),
     path("staff/invite/", views.invite, name="invite"),
     path("staff/messages/", views.message_list, name="message-list"),
     path("staff/messages/<int:pk>/resend/", views.message_resend, name="message-resend"),

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -14,17 +15,20 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from practice import outbox, replies, services, sms
 from practice.account_changes import notify_phone_changed, phone_change_needs_password
+from practice.audit import record_list
 from practice.forms import InvitationForm, ProfileForm
 from practice.mfa import second_factor_required
 from practice.middleware import session_idle_timeout
 from practice.models import InboundText, OutboundMessage, Therapist, User
 from practice.paging import page_of, query_without_page
+from practice.privacy import AccountClosure
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
 
@@ -33,6 +37,12 @@ from practice.scoping import get_for_user
 def home(request: HttpRequest) -> HttpResponse:
     therapists = Therapist.objects.listed().filter(accepting_new_clients=True)[:3]
     return render(request, "practice/home.html", {"therapists": therapists})
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {"retention_years": settings.RECORD_RETENTION_YEARS}
+    return render(request, "practice/privacy.html", context)
 
 
 @require_safe
@@ -132,9 +142,16 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def staff_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     needing_attention = OutboundMessage.objects.for_user(request.user).needing_attention().count()
-    return render(
-        request, "practice/staff_dashboard.html", {"messages_needing_attention": needing_attention}
+    recent_closures = (
+        AccountClosure.objects.for_user(request.user)
+        .filter(requested_at__gte=timezone.now() - timedelta(days=30))
+        .count()
     )
+    context = {
+        "messages_needing_attention": needing_attention,
+        "recent_closures": recent_closures,
+    }
+    return render(request, "practice/staff_dashboard.html", context)
 
 
 @staff_required
@@ -157,8 +174,10 @@ def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     shown = visible.select_related("recipient").order_by("-due_at", "-pk")
     if status in OutboundMessage.Status.values:
         shown = shown.filter(status=status)
+    page = page_of(request, shown)
+    record_list(request, record="Message", shown=len(page.object_list))
     context = {
-        "page_obj": page_of(request, shown),
+        "page_obj": page,
         "query": query_without_page(request),
         "statuses": OutboundMessage.Status.choices,
         "status": status,

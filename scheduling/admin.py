@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from practice.admin import ReadOnlyAdmin
+from practice.admin import AuditedAdmin, ReadOnlyAdmin
 from scheduling import services
 from scheduling.models import (
     Appointment,
@@ -55,7 +55,8 @@ class WeeklyAvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ReadOnlyAdmin):
+class AppointmentAdmin(AuditedAdmin, ReadOnlyAdmin):
+    audit_record = "Session"
     list_display = ["starts_at", "therapist", "client", "session_type", "status"]
     list_filter = ["status", "therapist"]
     date_hierarchy = "starts_at"
@@ -63,8 +64,10 @@ class AppointmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GoodFaithEstimate)
-class GoodFaithEstimateAdmin(ReadOnlyAdmin):
+class GoodFaithEstimateAdmin(AuditedAdmin, ReadOnlyAdmin):
     """Issued estimates are records: staff never edit one, they issue a new version."""
+
+    audit_record = "Good Faith Estimate"
 
     list_display = ["__str__", "client", "issued_at", "due_by", "keep_until"]
     search_fields = ["client__email", "client__last_name"]

@@ -7,7 +7,9 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from consent import status as consent_status
         from intake import status as intake_status
+        from practice import privacy
         from scheduling import agenda, checkins, messages  # noqa: F401  (register message builders)
+        from scheduling import privacy as scheduling_privacy
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a
@@ -17,3 +19,9 @@ class SchedulingConfig(AppConfig):
         intake_status.look_up_booked_therapist_with(Appointment.objects.booked_therapist_of)
         # And screeners asked again "every N sessions" count the sessions the client attended.
         intake_status.look_up_attended_sessions_with(Appointment.objects.attended_since)
+        # A client's sessions in their download; cancelled when they close their account,
+        # removed with their other records after the retention period.
+        privacy.register_export("appointments", "Your sessions", scheduling_privacy.appointments)
+        privacy.register_export("estimates", "Good Faith Estimates", scheduling_privacy.estimates)
+        privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
+        privacy.register_purge("scheduling", scheduling_privacy.purge)

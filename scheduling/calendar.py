@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from consent import status as consent_status
 from intake import status as intake_status
+from practice.audit import AuditEntry, record_access
 from practice.clock import start_of_day
 from practice.models import Therapist, User
 from scheduling.models import Appointment
@@ -134,3 +135,17 @@ def _with_badges(appointments: list[Appointment]) -> list[Entry]:
 def badges_for(appointment: Appointment) -> Entry:
     """The intake and consent badges of one appointment (for its detail page)."""
     return _with_badges([appointment])[0]
+
+
+def record_session_look(
+    request: HttpRequest, appointment: Appointment, *, change: str = ""
+) -> None:
+    """Write down in the audit log that someone opened a session's page, or changed it."""
+    record_access(
+        request,
+        client=appointment.client,
+        record="Session",
+        record_id=appointment.pk,
+        action=AuditEntry.Action.CHANGED if change else AuditEntry.Action.VIEWED,
+        detail=change,
+    )

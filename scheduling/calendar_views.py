@@ -35,6 +35,7 @@ def _render_detail(
     acknowledge: tuple[int, AcknowledgeForm] | None = None,
     worry_form: WorryAnswerForm | None = None,
 ) -> HttpResponse:
+    calendar.record_session_look(request, appointment)
     feedback = checkins.session_feedback(appointment, request.user)
     checkins.audit_feedback(request, appointment, feedback)
     shown = acknowledge or (0, None)
@@ -75,6 +76,7 @@ def _record_outcome(request: AuthenticatedHttpRequest, pk: int, record, done: st
         record(appointment)
     except services.BookingError as refused:
         return _render_detail(request, appointment, outcome_error=str(refused))
+    calendar.record_session_look(request, appointment, change=done)
     messages.success(request, done)
     return redirect("scheduling:calendar-appointment", pk=appointment.pk)
 
@@ -90,6 +92,7 @@ def cancel_by_practice(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         except services.BookingError as refused:
             messages.error(request, str(refused))  # e.g. cancelled already, in another tab
         else:
+            calendar.record_session_look(request, appointment, change="Cancelled by the practice")
             messages.success(request, "The session is cancelled. It is never charged.")
         return redirect("scheduling:calendar-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)

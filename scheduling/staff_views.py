@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from practice import dates
+from practice.audit import record_list
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, staff_required
 from practice.scoping import get_for_user
@@ -32,6 +33,7 @@ def staff_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = calendar.calendar_page(
         therapist=therapist, viewer=request.user, view=view, first_day=first_day
     )
+    record_list(request, record="Calendar", shown=page.count)
     context = {
         "therapists": therapists,
         "calendar": page,
@@ -54,6 +56,7 @@ def _render_detail(
     move_form: SessionTimeForm | None = None,
     cancel_form: CancelOnBehalfForm | None = None,
 ) -> HttpResponse:
+    calendar.record_session_look(request, appointment)
     local = appointment.starts_at.astimezone(appointment.therapist.zone)
     initial = {"day": local.date(), "at": local.time().replace(second=0, microsecond=0)}
     feedback = checkins.session_feedback(appointment, request.user)
@@ -83,6 +86,7 @@ def staff_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.BookingError as error:
             _explain(form, error, appointment.therapist)
         else:
+            calendar.record_session_look(request, appointment, change="Moved")
             messages.success(request, "The session is moved.")
             return redirect("scheduling:staff-appointment", pk=moved.pk)
     return _render_detail(request, appointment, move_form=form)
@@ -105,6 +109,9 @@ def staff_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))  # e.g. cancelled already, in another tab
         else:
             appointment.refresh_from_db()
+            calendar.record_session_look(
+                request, appointment, change=appointment.get_status_display()
+            )
             messages.success(request, f"Recorded as “{appointment.get_status_display()}”.")
         return redirect("scheduling:staff-appointment", pk=appointment.pk)
     return _render_detail(request, appointment, cancel_form=form)
@@ -119,6 +126,7 @@ def staff_waive_late_change(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     except services.BookingError as error:
         messages.error(request, str(error))
     else:
+        calendar.record_session_look(request, appointment, change="Late change waived")
         messages.success(request, "The late change is waived: no fee applies.")
     return redirect("scheduling:staff-appointment", pk=appointment.pk)
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from consent.models import ContactPreference, Decline, Signature
 from intake import services as intake_services
-from intake.models import AuditEntry, Goal, GoalStep, MeasureRound, MeasureSchedule, Submission
+from intake.models import Goal, GoalStep, MeasureRound, MeasureSchedule, Submission
+from practice.audit import AuditEntry
 from practice.models import OutboundMessage
 from practice.scoping import get_for_user
 from scheduling.links import manage_token
@@ -121,9 +122,7 @@ def contact_preference(client, therapist):
 
 
 def audit_entry(client, therapist):
-    intake = submission(client, therapist)
-    intake_services.record_view(submission=intake, by=therapist)
-    return AuditEntry.objects.get(submission=intake)
+    return AuditEntry.objects.create(actor=therapist, client=client, record="Intake")
 
 
 def checkin(client, therapist):

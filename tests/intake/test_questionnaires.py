@@ -3,20 +3,17 @@
 import json
 
 import pytest
-from django.db import connection, transaction
-from django.db.utils import InternalError
 
 from intake import instruments
 from intake.models import (
     Answer,
-    AppendOnly,
-    AuditEntry,
     Question,
     QuestionnaireVersion,
     Section,
     Submission,
     VersionLocked,
 )
+from practice.audit import AuditEntry
 from tests.factories import make_intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_version")]
@@ -219,41 +216,14 @@ def test_a_show_if_rule_must_point_to_an_earlier_question(client, sam, intake_ve
     assert "Write it as" in response.text
 
 
-def test_audit_entries_cannot_be_changed_or_removed(alice, sam):
+def test_opening_an_intake_writes_an_intake_row_in_the_practice_log(client, alice, sam):
     submission = make_intake(client=alice, status="new")
-    entry = AuditEntry.objects.create(actor=sam, submission=submission, action="viewed")
-    entry.detail = "rewritten"
-    with pytest.raises(AppendOnly):
-        entry.save()
-    with pytest.raises(AppendOnly):
-        entry.delete()
-    with pytest.raises(AppendOnly):
-        AuditEntry.objects.filter(pk=entry.pk).update(detail="rewritten")
-    with pytest.raises(AppendOnly):
-        AuditEntry.objects.all().delete()
-
-
-def test_the_database_refuses_to_change_an_audit_entry_even_with_raw_sql(alice, sam):
-    submission = make_intake(client=alice, status="new")
-    entry = AuditEntry.objects.create(actor=sam, submission=submission, action="viewed")
-    for sql in (
-        "UPDATE intake_auditentry SET detail = 'x' WHERE id = %s",
-        "DELETE FROM intake_auditentry WHERE id = %s",
-    ):
-        with (
-            pytest.raises(InternalError, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, [entry.pk])
-    assert AuditEntry.objects.get(pk=entry.pk).detail == ""
-
-
-def test_the_audit_log_is_read_only_in_the_admin(client, alice, sam):
-    submission = make_intake(client=alice, status="new")
-    entry = AuditEntry.objects.create(actor=sam, submission=submission, action="viewed")
     client.force_login(sam)
-    assert client.get("/admin/intake/auditentry/").status_code == 200
-    page = client.get(f"/admin/intake/auditentry/{entry.pk}/change/")
-    assert page.status_code == 200 and 'name="_save"' not in page.text
-    assert client.post(f"/admin/intake/auditentry/{entry.pk}/delete/").status_code == 403
+    client.get(f"/intake/submissions/{submission.pk}/")
+    entry = AuditEntry.objects.get()
+    assert (entry.record, entry.record_id, entry.client, entry.actor) == (
+        "Intake",
+        str(submission.pk),
+        alice,
+        sam,
+    )

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from intake.models import AuditEntry, InternalNote, QuestionnaireVersion, Submission
+from intake.models import InternalNote, QuestionnaireVersion, Submission
+from practice.audit import AuditEntry
 from practice.models import User
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -138,18 +139,7 @@ def test_the_queue_runs_the_same_number_of_queries_for_1_and_for_200_intakes(
     rows = re.findall(r'href="/intake/submissions/\d+/"', client.get(QUEUE).text)
     assert len(rows) == 50  # fifty to a page
     assert queries_for(client, QUEUE + "?page=4") == one
-    assert one <= 8
-
-
-def test_the_audit_log_runs_a_fixed_number_of_queries(client, alice, sam):
-    submission = make_intake(client=alice, status="new")
-    client.force_login(sam)
-    client.get(detail(submission))
-    one = queries_for(client, "/intake/audit/")
-    AuditEntry.objects.bulk_create(
-        AuditEntry(actor=sam, submission=submission, action="viewed") for _ in range(150)
-    )
-    assert queries_for(client, "/intake/audit/") == one
+    assert one <= 9  # the audit row among them
 
 
 def test_a_therapist_sees_only_the_intakes_of_clients_assigned_to_them(client, alice, bob, dana):
@@ -162,7 +152,7 @@ def test_a_therapist_sees_only_the_intakes_of_clients_assigned_to_them(client, a
     assert client.get(detail(mine)).status_code == 200
     assert client.get(detail(theirs)).status_code == 404
     assert client.post(detail(theirs) + "notes/", {"text": "Hello"}).status_code == 404
-    assert not AuditEntry.objects.filter(submission=theirs).exists()
+    assert not AuditEntry.objects.filter(record_id=theirs.pk).exists()
 
 
 def test_the_submission_page_shows_every_answer_under_its_question(client, alice, dana, sam):
@@ -206,13 +196,13 @@ def test_every_view_of_a_submission_is_written_to_the_audit_log(client, alice, d
     client.force_login(dana)
     client.get(detail(submission))
     client.get(detail(submission))
-    entries = list(AuditEntry.objects.filter(submission=submission).order_by("pk"))
+    entries = list(AuditEntry.objects.filter(record_id=submission.pk).order_by("pk"))
     assert [(e.actor, e.action) for e in entries] == [
         (sam, "viewed"),
         (dana, "viewed"),
         (dana, "viewed"),
     ]
-    assert all(e.created_at for e in entries)
+    assert all(e.created_at and e.client == alice and e.record == "Intake" for e in entries)
 
 
 def test_staff_read_the_audit_log_and_nobody_else_can(client, alice, dana, sam):
@@ -220,10 +210,10 @@ def test_staff_read_the_audit_log_and_nobody_else_can(client, alice, dana, sam):
     client.force_login(dana)
     client.get(detail(submission))
     client.force_login(sam)
-    log = client.get(f"/intake/audit/?submission={submission.pk}").text
-    assert "Dana" in log and "Opened the intake" in log
+    log = client.get(f"/staff/audit/?record=Intake&record_id={submission.pk}").text
+    assert "Dana" in log and f"Opened Intake #{submission.pk}" in log
     client.force_login(dana)
-    assert client.get("/intake/audit/").status_code == 403
+    assert client.get("/staff/audit/").status_code == 403
 
 
 def test_referring_out_needs_a_note(client, alice, sam):
@@ -244,8 +234,8 @@ def test_referring_out_needs_a_note(client, alice, sam):
     assert submission.status == "referred_out"
     note = InternalNote.objects.get()
     assert note.author == sam and "eating-disorder specialist" in note.text
-    entry = AuditEntry.objects.get(action="status_changed")
-    assert entry.detail == "New → Referred out"
+    entry = AuditEntry.objects.get(action="changed")
+    assert entry.detail == "Status: New → Referred out"
 
 
 def test_accepting_needs_no_note(client, alice, sam):
@@ -273,7 +263,7 @@ def test_staff_assign_a_therapist_who_can_then_read_it(client, alice, dana, sam)
     assert response.url == detail(submission)
     submission.refresh_from_db()
     assert submission.assigned_therapist == dana.therapist
-    assert AuditEntry.objects.get(action="assigned").detail == "Dana Whitfield"
+    assert AuditEntry.objects.get(action="changed").detail == "Assigned therapist: Dana Whitfield"
     client.force_login(dana)
     assert client.get(detail(submission)).status_code == 200
 
@@ -295,7 +285,9 @@ def test_internal_notes_show_who_and_when_and_never_reach_the_client(client, ali
     assert response.url == detail(submission)
     page = client.get(detail(submission)).text
     assert "Prefers mornings." in page and "Dana" in page
-    assert AuditEntry.objects.filter(action="note_added", actor=dana).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="added", actor=dana, detail="Internal note").count() == 1
+    )
 
     client.force_login(alice)
     assert "Prefers mornings." not in client.get("/intake/sent/").text

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from intake.models import AuditEntry, Submission
+from intake.models import Submission
+from practice.audit import AuditEntry
 from practice.models import OutboundMessage, PracticeSettings
 from tests.factories import INTAKE_ANSWERS, make_intake, make_staff
 
@@ -198,7 +199,7 @@ def test_the_flag_stays_on_the_dashboard_until_a_member_of_staff_acknowledges_it
     assert submission.urgent_acknowledged_by == sam and submission.urgent_acknowledged_at
     assert (
         AuditEntry.objects.filter(
-            submission=submission, actor=sam, action="urgent_acknowledged"
+            record_id=submission.pk, actor=sam, detail="Urgent flag acknowledged"
         ).count()
         == 1
     )
@@ -212,7 +213,7 @@ def test_acknowledging_twice_records_it_once(client, alice, sam):
     client.post(f"/intake/submissions/{submission.pk}/acknowledge/")
     response = client.post(f"/intake/submissions/{submission.pk}/acknowledge/", follow=True)
     assert "Someone has already acknowledged this." in response.text
-    assert AuditEntry.objects.filter(action="urgent_acknowledged").count() == 1
+    assert AuditEntry.objects.filter(detail="Urgent flag acknowledged").count() == 1
 
 
 def test_an_alert_acknowledged_before_it_is_sent_is_skipped(client, alice, sam):

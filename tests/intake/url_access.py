@@ -51,7 +51,6 @@ URL_ACCESS = {
     "intake:submission-assign": {**STAFF_POST, "kwargs": alices_intake},
     "intake:submission-note": {**CLINICIAN_POST, "kwargs": alices_intake},
     "intake:submission-acknowledge": {**STAFF_POST, "kwargs": alices_intake},
-    "intake:audit-log": STAFF,
     "intake:step-add": {**OWN_GOAL, "kwargs": alices_goal},
     "intake:step-done": {**SIGNED_IN_POST, "kwargs": alices_step},
     "intake:measure-schedule": {**CLINICIANS, "kwargs": alices_intake},

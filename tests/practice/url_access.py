@@ -29,6 +29,18 @@ URL_ACCESS = {
     "practice:security": SIGNED_IN,
     "practice:session-keepalive": {**{p: "204" for p in SIGNED_IN}, "anonymous": "login"},
     "practice:profile": CLIENTS,
+    "practice:who-looked": CLIENTS,
+    "practice:your-data": CLIENTS,
+    # The download asks for the password again first (tests/practice/test_your_data.py).
+    "practice:your-data-download": {
+        **CLIENTS,
+        "alice": "302",
+        "bob": "302",
+        "kwargs": lambda w: {"kind": "json"},
+    },
+    "practice:close-account": CLIENTS,
+    "practice:audit-log": STAFF,
+    "practice:closures": STAFF,
     "practice:staff-dashboard": STAFF,
     "practice:invite": STAFF,
     "practice:message-list": STAFF,

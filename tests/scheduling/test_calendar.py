@@ -195,8 +195,8 @@ def test_the_week_runs_the_same_queries_for_1_or_200_sessions(
     client.force_login(dana)
     # session, user, therapist profile, practice settings, appointments with people,
     # then one query for missing intakes and three for missing consent (the badges: documents,
-    # signatures, and who has telehealth ahead, asked as the portal asks it)
-    with django_assert_num_queries(9):
+    # signatures, and who has telehealth ahead, asked as the portal asks it), and the audit row
+    with django_assert_num_queries(10):
         response = client.get("/scheduling/calendar/")
     assert response.content.decode().count("calendar-entry--booked") == many
 
@@ -262,8 +262,8 @@ def test_the_staff_calendar_runs_the_same_queries_for_1_or_200_sessions(
     )
     client.force_login(sam)
     # session, user, therapists to pick from, practice settings, appointments with people,
-    # then the intake and consent badges (one query and three, as the portal asks)
-    with django_assert_num_queries(9):
+    # then the intake and consent badges (one query and three, as the portal asks), the audit row
+    with django_assert_num_queries(10):
         client.get(f"/scheduling/staff/calendar/?therapist={dana.therapist.pk}")
 
 
