@@ -12,4 +12,5 @@ class IntakeConfig(AppConfig):
 
         privacy.register_export("intake_answers", "Your intake answers", intake_privacy.answers)
         privacy.register_export("intake_scores", "Questionnaire scores", intake_privacy.scores)
+        privacy.register_export("goals", "Your goals and their steps", intake_privacy.goals)
         privacy.register_purge("intake", intake_privacy.purge)

@@ -1,7 +1,7 @@
 """The intake's part of a client's download and of the retention purge (practice/privacy.py)."""
 
 from intake.flow import Intake
-from intake.models import Submission
+from intake.models import GoalStep, Submission
 from practice.models import User
 from practice.privacy import Row
 
@@ -39,7 +39,26 @@ def scores(client: User) -> list[Row]:
     ]
 
 
+def goals(client: User) -> list[Row]:
+    """Each goal in the client's words with its small steps, done or not."""
+    steps = (
+        GoalStep.objects.filter(goal__submission__client=client)
+        .select_related("goal")
+        .order_by("goal__position", "created_at", "pk")
+    )
+    return [
+        {
+            "goal": step.goal.text,
+            "step": step.text,
+            "added_at": step.created_at,
+            "done_at": step.done_at,
+        }
+        for step in steps
+    ]
+
+
 def purge(client: User) -> int:
-    """The intake with its answers, scores and internal notes (they go with it)."""
+    """The intake with its answers, scores, goals, steps, questionnaires asked again and
+    internal notes (they all go with it)."""
     removed, _ = Submission.objects.filter(client=client).delete()
     return removed

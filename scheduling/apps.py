@@ -23,5 +23,9 @@ class SchedulingConfig(AppConfig):
         # removed with their other records after the retention period.
         privacy.register_export("appointments", "Your sessions", scheduling_privacy.appointments)
         privacy.register_export("estimates", "Good Faith Estimates", scheduling_privacy.estimates)
+        privacy.register_export("checkins", "Your check-ins", scheduling_privacy.checkins)
+        privacy.register_export(
+            "worry_answers", "Your therapist's answers", scheduling_privacy.worry_answers
+        )
         privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
         privacy.register_purge("scheduling", scheduling_privacy.purge)

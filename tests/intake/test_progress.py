@@ -186,8 +186,10 @@ def test_every_look_by_the_therapist_or_staff_is_audited_and_the_clients_own_are
     rows = AuditEntry.objects.filter(client=alice, action="viewed")
     assert sorted(rows.values_list("actor__email", "record")) == [
         ("dana@example.org", "Goals"),
+        ("dana@example.org", "Intake"),
         ("dana@example.org", "Questionnaire scores"),
         ("sam@example.org", "Goals"),
+        ("sam@example.org", "Intake"),
         ("sam@example.org", "Questionnaire scores"),
     ]
     client.force_login(dana)

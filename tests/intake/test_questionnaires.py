@@ -220,7 +220,7 @@ def test_opening_an_intake_writes_an_intake_row_in_the_practice_log(client, alic
     submission = make_intake(client=alice, status="new")
     client.force_login(sam)
     client.get(f"/intake/submissions/{submission.pk}/")
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(record="Intake")
     assert (entry.record, entry.record_id, entry.client, entry.actor) == (
         "Intake",
         str(submission.pk),

@@ -97,6 +97,8 @@ def test_the_intake_queue_and_opening_an_intake_with_its_screeners_are_recorded(
     assert rows() == [
         (sam, None, "Intake list", "", "viewed", "1 shown"),
         (sam, alice, "Intake", str(submission.pk), "viewed", ""),
+        (sam, alice, "Goals", str(submission.pk), "viewed", ""),
+        (sam, alice, "Questionnaire scores", str(submission.pk), "viewed", ""),
     ]
 
 

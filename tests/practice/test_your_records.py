@@ -15,10 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent.models import Signature
-from intake.models import Submission
+from intake.models import Goal, GoalStep, Submission
 from practice.audit import AuditEntry
 from practice.models import InboundText, OutboundMessage, User
 from practice.privacy import AccountClosure, purge_closed_accounts
+from scheduling import checkins
+from scheduling.checkin_models import CheckIn, WorryAnswer
 from scheduling.models import Appointment, GoodFaithEstimate
 from scheduling.services import issue_estimate
 from tests.factories import (
@@ -119,6 +121,17 @@ def alices_records(alice, dana, sam):
         starts_at=datetime(2026, 12, 14, 16, 0, tzinfo=ZoneInfo("UTC")),
     )
     issue_estimate(appointment=session, now=timezone.now())
+    checkins.answer_worries(appointment=session, by=dana, text="We will go at your pace.")
+    earlier = make_appointment(
+        therapist=dana.therapist, client=alice, starts_at=timezone.now() - timedelta(hours=2)
+    )
+    checkin = checkins.record_attendance(earlier)
+    assert checkin is not None
+    checkins.answer_checkin(
+        checkin, scores={"heard": 9, "focus": 8, "approach": 7, "overall": 9}, note="Thank you"
+    )
+    goal = Goal.objects.filter(submission__client=alice).first()
+    GoalStep.objects.create(goal=goal, text="Walk after lunch", added_by=alice)
     InboundText.objects.create(
         provider_id="SM1",
         from_number=alice.mobile_phone,
@@ -158,8 +171,8 @@ def test_the_json_download_holds_everything_we_keep(client, alices_records, dana
     data = json.loads(download(client, "json").content)
     assert data["profile"][0]["mobile_phone"] == "+19705550100"
     assert data["profile"][0]["pronouns"] == "she/her"
-    assert data["appointments"][0]["therapist"] == "Dana Whitfield"
-    assert data["appointments"][0]["starts_at"] == "2026-12-14T16:00:00+00:00"
+    assert data["appointments"][-1]["therapist"] == "Dana Whitfield"
+    assert data["appointments"][-1]["starts_at"] == "2026-12-14T16:00:00+00:00"
     answers = {row["question"]: row["answer"] for row in data["intake_answers"]}
     assert answers["What brings you to therapy right now?"] == (
         "I keep putting off things that matter to me."
@@ -177,6 +190,9 @@ def test_the_json_download_holds_everything_we_keep(client, alices_records, dana
     assert data["access"][0]["role"] == "Therapist"
     assert data["texts"][0]["text"] == "Running late"
     assert "Dana Whitfield" in data["estimates"][0]["provider"]
+    assert data["checkins"][0]["heard"] == 9 and data["checkins"][0]["note"] == "Thank you"
+    assert data["worry_answers"][0]["answer"] == "We will go at your pace."
+    assert data["goals"][0]["step"] == "Walk after lunch"
 
 
 def test_the_html_download_is_a_readable_page_on_the_client_s_clock(client, alices_records):
@@ -323,6 +339,8 @@ def test_a_day_after_the_retention_period_the_records_go_and_an_audit_row_stays(
     assert not Submission.objects.filter(client=alice).exists()
     assert not Signature.objects.filter(client=alice).exists()
     assert not Appointment.objects.filter(client=alice).exists()
+    assert not CheckIn.objects.exists() and not WorryAnswer.objects.exists()
+    assert not GoalStep.objects.exists()
     assert not OutboundMessage.objects.filter(to=alice.email).exists()
     assert not InboundText.objects.filter(body="Running late").exists()
     # The estimate was kept its six years (issued in 2026), so it went too.
