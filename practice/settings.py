@@ -331,6 +331,11 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
 # time needs a handful; a script trying to hold every open time is stopped.
 HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
 HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
+# Waitlist: how long a time that opened is offered to one person waiting before it passes to
+# the next (from when the e-mail may go out: an offer made at night starts in the morning).
+WAITLIST_OFFER_HOURS = env.float("DJANGO_WAITLIST_OFFER_HOURS", default=2.0)
+if WAITLIST_OFFER_HOURS <= 0:
+    raise ImproperlyConfigured("DJANGO_WAITLIST_OFFER_HOURS must be more than 0")
 
 # Video sessions, chosen like the e-mail backend: by default each therapist's fixed room on the
 # practice's BAA-covered service (their profile); a provider backend creates one meeting per

@@ -7,7 +7,10 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from consent import status as consent_status
         from intake import status as intake_status
-        from scheduling import agenda, messages  # noqa: F401  (registers their message builders)
+
+        # agenda, messages and waitlist register message builders; tasks registers the task
+        # that services names by string.
+        from scheduling import agenda, messages, tasks, waitlist  # noqa: F401
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a

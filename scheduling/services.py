@@ -10,10 +10,13 @@ booking page shows) give the friendly messages; PostgreSQL's exclusion constrain
 On SQLite (the demo) the check runs inside an IMMEDIATE transaction, one writer at a time.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import kombu.exceptions
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
@@ -34,6 +37,8 @@ from scheduling.models import (
 )
 from scheduling.slots import SlotRules, is_open_slot
 from scheduling.wording import describe
+
+logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(minutes=10)
 # Records of estimates are kept at least six years (45 CFR 149.610 and HIPAA's retention rule).
@@ -261,6 +266,7 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
             late=is_late_change(locked, now=now, window=window), reason=reason, at=now
         )
         reminders.cancel_appointment_messages(locked, reason="appointment cancelled")
+        times_may_have_opened(locked.therapist_id)
     return locked
 
 
@@ -275,6 +281,7 @@ def cancel_by_practice(*, appointment: Appointment, reason: str) -> Appointment:
         reminders.cancel_appointment_messages(
             appointment, reason=f"cancelled by the practice: {reason}"
         )
+        times_may_have_opened(appointment.therapist_id)
     return appointment
 
 
@@ -323,6 +330,7 @@ def reschedule_appointment(
             client_location=old.client_location,
         )
         reminders.reschedule_appointment_messages(old, new)
+        times_may_have_opened(therapist.pk)
     return new
 
 
@@ -330,6 +338,29 @@ def is_late_change(appointment: Appointment, *, now: datetime, window: timedelta
     """Cancelling or moving now is late: inside the window before the session, past the grace."""
     in_grace = appointment.booked_at is not None and now - appointment.booked_at <= GRACE_PERIOD
     return appointment.starts_at - now < window and not in_grace
+
+
+# The waitlist ---------------------------------------------------------------------------------
+
+# Named, not imported: scheduling/waitlist.py books through this module.
+WAITLIST_TASK = "scheduling.tasks.offer_waitlist_times_task"
+
+
+def times_may_have_opened(therapist_id: int) -> None:
+    """A time of this therapist may have opened (a cancellation, a move, new hours): offer
+    it to the waitlist once the caller's transaction commits, so the matching sees it."""
+    transaction.on_commit(lambda: _offer_to_waitlist(therapist_id))
+
+
+def _offer_to_waitlist(therapist_id: int) -> None:
+    try:
+        current_app.tasks[WAITLIST_TASK].delay(therapist_id)
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        # The broker is down. The change itself stands; beat's waitlist sweep finds the time.
+        logger.warning(
+            "broker unavailable (%s): the waitlist sweep will offer the time",
+            type(error).__name__,
+        )
 
 
 # Checks ---------------------------------------------------------------------------------------

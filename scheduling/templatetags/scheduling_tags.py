@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from practice.models import User
 from scheduling import wording
-from scheduling.models import Appointment
+from scheduling.models import Appointment, WaitlistEntry
 
 register = template.Library()
 
@@ -41,6 +41,17 @@ def client_appointments(user: User) -> PortalAppointments:
     return PortalAppointments(
         upcoming=list(mine.filter(upcoming).order_by("starts_at")),
         history=list(mine.exclude(upcoming).order_by("-starts_at")[:HISTORY_LENGTH]),
+    )
+
+
+@register.simple_tag
+def client_waitlist(user: User) -> list[WaitlistEntry]:
+    """The client's places on the waitlist, first joined first (one query)."""
+    return list(
+        WaitlistEntry.objects.for_user(user)
+        .waiting()
+        .select_related("therapist", "session_type")
+        .order_by("joined_at", "pk")
     )
 
 

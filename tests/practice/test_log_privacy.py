@@ -20,6 +20,7 @@ SECRET_PATHS = [
     f"/scheduling/manage/{TOKEN}/",
     f"/scheduling/manage/{TOKEN}/cancel/",
     f"/scheduling/feed/{TOKEN}.ics",
+    f"/scheduling/waitlist/offers/{TOKEN}/book/",
     f"/accounts/password/reset/key/1-{TOKEN}/",
 ]
 

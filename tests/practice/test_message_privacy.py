@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from consent import services as consent_services
 from intake import instruments
@@ -14,7 +15,7 @@ from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox, replies
 from practice.models import OutboundMessage
-from scheduling import agenda, reminders
+from scheduling import agenda, reminders, waitlist
 from scheduling.models import Appointment
 from tests.factories import (
     INTAKE_ANSWERS,
@@ -24,6 +25,7 @@ from tests.factories import (
     make_intake,
     make_session_type,
     make_staff,
+    make_weekly_hours,
 )
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +124,16 @@ def test_no_message_says_anything_clinical(alice, dana):
     )
     rendered_templates = set()
     with time_machine.travel(datetime(2030, 1, 2, 9, tzinfo=DENVER), tick=False):
+        # A time of Dana's opens while Alice is on the waitlist for this kind of session.
+        make_weekly_hours(therapist=dana.therapist)
+        waitlist.join_waitlist(
+            client=alice,
+            therapist=dana.therapist,
+            session_type=session_type,
+            parts_of_day=["morning", "afternoon", "evening"],
+            weekdays=[],
+        )
+        assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
         messages = OutboundMessage.objects.exclude(key__startswith=f"appointment:{first.pk}:")
         for message in messages:
             rendered = channels.render(message)

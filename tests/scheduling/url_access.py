@@ -166,3 +166,49 @@ URL_ACCESS |= {
     "scheduling:staff-cancel": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
     "scheduling:staff-waive-late-change": {**STAFF_POSTS, "kwargs": _danas_session_with_alice},
 }
+
+
+# The waitlist: joining and leaving (clients), an offer's signed page, staff's list ------------
+
+
+def alices_waitlist_offer(w):
+    """Alice waits for dana, and has an offer of a time a week ahead."""
+    from scheduling.models import WaitlistEntry, WaitlistOffer
+    from tests.factories import make_session_type
+
+    entry = WaitlistEntry.objects.filter(client=w.alice).first()
+    if entry is None:
+        session_type = make_session_type(name="Follow-up", therapists=[w.dana.therapist])
+        entry = WaitlistEntry.objects.create(
+            client=w.alice, therapist=w.dana.therapist, session_type=session_type, mornings=True
+        )
+    now = timezone.now()
+    return WaitlistOffer.objects.filter(entry=entry).first() or WaitlistOffer.objects.create(
+        entry=entry,
+        therapist=w.dana.therapist,
+        session_type=entry.session_type,
+        starts_at=now + timedelta(days=7),
+        offered_at=now,
+        expires_at=now + timedelta(hours=2),
+    )
+
+
+def alices_offer_token(w):
+    from scheduling.links import waitlist_offer_token
+
+    return {"token": waitlist_offer_token(alices_waitlist_offer(w).pk)}
+
+
+CLIENTS_ONLY = {"anonymous": "login", "alice": "200", "bob": "200", "dana": "403", "sam": "403"}
+
+URL_ACCESS |= {
+    "scheduling:waitlist-join": CLIENTS_ONLY,
+    "scheduling:waitlist-leave": {
+        **CLIENT_POSTS,
+        "kwargs": lambda w: {"pk": alices_waitlist_offer(w).entry_id},
+    },
+    "scheduling:waitlist-offer": {**SIGNED_LINK, "kwargs": alices_offer_token},
+    "scheduling:waitlist-book": {**POST_ONLY, "kwargs": alices_offer_token},
+    "scheduling:waitlist-decline": {**POST_ONLY, "kwargs": alices_offer_token},
+    "scheduling:staff-waitlist": STAFF_ONLY,
+}
