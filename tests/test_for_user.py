@@ -22,6 +22,8 @@ from scheduling.models import (
     AvailabilityException,
     CalendarFeed,
     TimeOff,
+    WaitlistEntry,
+    WaitlistOffer,
     WeeklyAvailability,
 )
 from tests.factories import (
@@ -30,6 +32,7 @@ from tests.factories import (
     make_document,
     make_intake,
     make_message,
+    make_session_type,
     make_signature,
     make_therapist,
 )
@@ -128,6 +131,26 @@ def outbound_message(client, therapist):
     return make_message(to=client.email, recipient=client)
 
 
+def waitlist_entry(client, therapist):
+    session_type = make_session_type(therapists=[therapist.therapist])
+    return WaitlistEntry.objects.create(
+        client=client, therapist=therapist.therapist, session_type=session_type, mornings=True
+    )
+
+
+def waitlist_offer(client, therapist):
+    entry = waitlist_entry(client, therapist)
+    now = timezone.now()
+    return WaitlistOffer.objects.create(
+        entry=entry,
+        therapist=therapist.therapist,
+        session_type=entry.session_type,
+        starts_at=now + timedelta(days=7),
+        offered_at=now,
+        expires_at=now + timedelta(hours=2),
+    )
+
+
 @pytest.mark.parametrize(
     ("model", "make", "expected"),
     [
@@ -142,6 +165,8 @@ def outbound_message(client, therapist):
         (CalendarFeed, calendar_feed, THERAPISTS_ONLY),
         (AuditEntry, audit_entry, STAFF_ONLY),
         (OutboundMessage, outbound_message, STAFF_ONLY),
+        (WaitlistEntry, waitlist_entry, CLIENTS_AND_THERAPISTS),
+        (WaitlistOffer, waitlist_offer, CLIENTS_AND_THERAPISTS),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )

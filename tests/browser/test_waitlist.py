@@ -1,0 +1,72 @@
+import re
+from datetime import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+from playwright.sync_api import expect
+
+from practice.models import PracticeSettings, User
+from scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+from tests.browser.test_booking import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def assert_accessible():
+    """Stricter than the shared fixture: any axe violation at all fails (issue 16, item 8)."""
+    axe = Axe()
+
+    def check(page) -> None:
+        violations = axe.run(page).response["violations"]
+        found = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations
+        ]
+        assert not found, f"{page.url}: {found}"
+
+    return check
+
+
+def test_a_client_joins_the_waitlist_and_books_the_time_offered_by_e_mail(
+    page, live_server, demo_practice, assert_accessible
+):
+    # Offers wait for the client's sending hours; this test runs whatever the hour.
+    PracticeSettings.objects.update(sending_hours_start=time(0, 0), sending_hours_end=time(23, 59))
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "client@example.org")
+    page.goto(live_server.url + "/scheduling/book/maya-chen/")
+    page.get_by_role("link", name="Join the waitlist").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
+    expect(page.get_by_label("With")).to_have_value("maya-chen")
+    assert_accessible(page)
+    page.get_by_label("Mornings (before noon)").check()
+    page.get_by_label("Afternoons (noon to 5 PM)").check()
+    page.get_by_role("button", name="Join the waitlist").click()
+
+    # Joining looks for open times at once: Maya has some, so the first is offered by e-mail.
+    expect(page.get_by_role("status")).to_contain_text("You are on the waitlist.")
+    expect(page.get_by_role("heading", name="On the waitlist")).to_be_visible()
+    assert_accessible(page)
+    client = User.objects.get(email="client@example.org")
+    offer = WaitlistOffer.objects.get(entry__client=client, status="open")
+    [email] = [m for m in mail.outbox if m.subject == "A time has opened with Maya"]
+    path = re.search(r"/scheduling/waitlist/offers/[^/\s]+/", email.body).group(0)
+
+    page.goto(live_server.url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("A time with Maya")
+    expect(page.get_by_text("This time is offered to you until")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Book this time").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
+    assert_accessible(page)
+    booked = Appointment.objects.get(client=client, starts_at=offer.starts_at)
+    assert booked.status == "booked"
+    assert WaitlistEntry.objects.get(client=client).status == "booked"
+
+    page.get_by_role("link", name="Go to your portal").click()
+    expect(page.get_by_role("heading", name="On the waitlist")).to_have_count(0)
+    assert_accessible(page)
