@@ -82,30 +82,30 @@ def join_waitlist(
     parts_of_day: list[str],
     weekdays: list[int],
 ) -> WaitlistEntry:
-    """Put the client on the list (or change the times of the place they already have)."""
+    """Put the client on the list (or change the times of the place they already have).
+
+    A time that suits them may be open already: they chose to wait rather than book it, so
+    only earlier times are offered to them (`wants_before`, the first that suits now).
+    """
     if not client.is_client:
         raise services.BookingNotAllowed("Only clients can join the waitlist.")
-    wanted = {f"{part}s": part in parts_of_day for part in PARTS_OF_DAY}
-    days = "".join(str(day) for day in sorted(set(weekdays)))
-    with transaction.atomic():
-        entry = (
-            WaitlistEntry.objects.waiting()
-            .select_for_update()
-            .filter(client=client, therapist=therapist, session_type=session_type)
-            .first()
-        )
-        if entry is None:
-            entry = WaitlistEntry.objects.create(
-                client=client,
-                therapist=therapist,
-                session_type=session_type,
-                weekdays=days,
-                **wanted,
-            )
-        else:
-            WaitlistEntry.objects.filter(pk=entry.pk).update(weekdays=days, **wanted)
-        _look_again(therapist)
-    return entry
+    values: dict[str, object] = {f"{part}s": part in parts_of_day for part in PARTS_OF_DAY}
+    values["weekdays"] = "".join(str(day) for day in sorted(set(weekdays)))
+    wanted = WaitlistEntry(client=client, therapist=therapist, session_type=session_type, **values)
+    values["wants_before"] = first_suitable_time(wanted, now=timezone.now())
+    mine = WaitlistEntry.objects.waiting().filter(
+        client=client, therapist=therapist, session_type=session_type
+    )
+    try:
+        with transaction.atomic():
+            if not mine.update(**values):
+                return WaitlistEntry.objects.create(
+                    client=client, therapist=therapist, session_type=session_type, **values
+                )
+    except IntegrityError as error:  # the same form sent twice at once: one place in line
+        if "waitlist_entry_once_while_waiting" not in str(error):
+            raise
+    return mine.get()
 
 
 def leave_waitlist(entry: WaitlistEntry) -> None:
@@ -119,12 +119,28 @@ def leave_waitlist(entry: WaitlistEntry) -> None:
             _end_offer(offer, WaitlistOffer.Status.DECLINED, reason="left the waitlist")
 
 
-def _look_again(therapist: Therapist | None) -> None:
-    if therapist is not None:
-        services.times_may_have_opened(therapist.pk)
-        return
-    for therapist_id in Therapist.objects.listed().values_list("pk", flat=True):
-        services.times_may_have_opened(therapist_id)
+def first_suitable_time(entry: WaitlistEntry, *, now: datetime) -> datetime | None:
+    """The earliest time open now that suits the entry, with its therapist or anyone."""
+    therapists = (
+        [entry.therapist]
+        if entry.therapist is not None
+        else Therapist.objects.listed().filter(session_types=entry.session_type)
+    )
+    firsts = []
+    for therapist in therapists:
+        if _may_book(therapist, entry):
+            open_times, _notice = _open_times(therapist, entry.session_type, now)
+            firsts += [s for s in open_times if suits(entry, s, entry.client.zone)][:1]
+    return min(firsts, default=None)
+
+
+def _open_times(
+    therapist: Therapist, session_type: SessionType, now: datetime
+) -> tuple[list[datetime], timedelta]:
+    """The times a client may book now, and the therapist's minimum notice."""
+    rules = slot_rules_for(therapist, session_type, now=now)
+    policy = rules["policy"]
+    return open_slots(**rules, start=now, end=now + policy.horizon), policy.minimum_notice
 
 
 # Offering open times ------------------------------------------------------------------------
@@ -133,7 +149,8 @@ def _look_again(therapist: Therapist | None) -> None:
 def offer_open_times(*, therapist: Therapist, now: datetime) -> list[WaitlistOffer]:
     """Offer this therapist's open times to the people waiting whom they suit, in the order
     they joined: each person one time at a time, each time one person at a time (the two
-    constraints on WaitlistOffer), and never a time the person was offered before."""
+    constraints on WaitlistOffer), never a time the person was offered before, and only times
+    earlier than one that suited them when they joined."""
     with transaction.atomic():
         _lock(therapist.pk)
         waiting = list(
@@ -162,14 +179,11 @@ def offer_open_times(*, therapist: Therapist, now: datetime) -> list[WaitlistOff
             if not _may_book(therapist, entry):
                 continue
             if entry.session_type_id not in slots:
-                rules = slot_rules_for(therapist, entry.session_type, now=now)
-                horizon = now + rules["policy"].horizon
-                slots[entry.session_type_id] = (
-                    open_slots(**rules, start=now, end=horizon),
-                    rules["policy"].minimum_notice,
-                )
+                slots[entry.session_type_id] = _open_times(therapist, entry.session_type, now)
             open_times, notice = slots[entry.session_type_id]
             for starts_at in open_times:
+                if entry.wants_before is not None and starts_at >= entry.wants_before:
+                    break
                 if starts_at in taken or starts_at in offered_before[entry.pk]:
                     continue
                 if not suits(entry, starts_at, entry.client.zone):

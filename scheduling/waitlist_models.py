@@ -56,6 +56,12 @@ class WaitlistEntry(models.Model):
     weekdays = models.CharField(
         max_length=7, blank=True, help_text="Digits of the weekdays (0 is Monday); empty: any day."
     )
+    wants_before = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Only earlier times are offered: the first that suited when they joined (they "
+        "chose to wait rather than book it). Empty: nothing suited then, so any time.",
+    )
     status = models.CharField(max_length=8, choices=Status, default=Status.WAITING)
     joined_at = models.DateTimeField(default=timezone.now, help_text="Their place in line.")
     ended_at = models.DateTimeField(null=True, blank=True)

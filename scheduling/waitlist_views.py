@@ -1,6 +1,7 @@
 """The waitlist's pages: joining and leaving it, an offer's signed page, and staff's list."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consent import status as consent_status
+from practice import dates
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -25,6 +27,16 @@ def offer_length() -> str:
     return describe(timedelta(hours=settings.WAITLIST_OFFER_HOURS))
 
 
+def joined_message(entry: WaitlistEntry, zone: ZoneInfo) -> str:
+    if entry.wants_before is None:
+        return "You are on the waitlist. We will e-mail you when a time that suits you opens."
+    return (
+        "You are on the waitlist. The earliest open time that suits you now is "
+        f"{dates.datetime_zone(entry.wants_before, zone)}, which you can still book; we will "
+        "e-mail you if an earlier time that suits you opens."
+    )
+
+
 @client_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -35,13 +47,11 @@ def join(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = WaitlistForm(request.POST or None, client=request.user, initial=initial)
     if form.is_valid():
         try:
-            waitlist.join_waitlist(client=request.user, **form.cleaned_data)
+            entry = waitlist.join_waitlist(client=request.user, **form.cleaned_data)
         except BookingError as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(
-                request, "You are on the waitlist. We will e-mail you when a time that suits opens."
-            )
+            messages.success(request, joined_message(entry, request.user.zone))
             return redirect("practice:portal")
     context = {
         "form": form,

@@ -124,8 +124,7 @@ def test_no_message_says_anything_clinical(alice, dana):
     )
     rendered_templates = set()
     with time_machine.travel(datetime(2030, 1, 2, 9, tzinfo=DENVER), tick=False):
-        # A time of Dana's opens while Alice is on the waitlist for this kind of session.
-        make_weekly_hours(therapist=dana.therapist)
+        # Alice joins the waitlist for this kind of session; then Dana adds hours.
         waitlist.join_waitlist(
             client=alice,
             therapist=dana.therapist,
@@ -133,6 +132,7 @@ def test_no_message_says_anything_clinical(alice, dana):
             parts_of_day=["morning", "afternoon", "evening"],
             weekdays=[],
         )
+        make_weekly_hours(therapist=dana.therapist)
         assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
         messages = OutboundMessage.objects.exclude(key__startswith=f"appointment:{first.pk}:")
         for message in messages:

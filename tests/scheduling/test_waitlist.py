@@ -3,7 +3,7 @@ person at a time, by e-mail; never a time that is gone; an offer runs out or is 
 passes on; the person who books from it gets the time through the ordinary booking rules."""
 
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ from practice import outbox
 from practice.models import OutboundMessage
 from scheduling import services, waitlist
 from scheduling.links import waitlist_offer_token
-from scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
+from scheduling.models import Appointment, AvailabilityException, WaitlistEntry, WaitlistOffer
 from tests.factories import (
     make_appointment,
     make_booking_rules,
@@ -168,6 +168,23 @@ def test_a_declined_offer_passes_on_and_the_person_stays_on_the_list(
     assert offer.status == "declined"
     assert WaitlistOffer.objects.get(status="open").entry.client == bob
     assert offer_mail("bob@example.org")
+
+
+def test_with_a_suitable_time_open_when_joining_only_earlier_times_are_offered(
+    alice, dana, session, frozen
+):
+    entry = join(alice, dana, session)  # Tuesday 09:00 is open: Alice chose to wait
+    assert entry.wants_before == SLOT
+    later = AvailabilityException.objects.create(
+        therapist=dana.therapist, date=date(2030, 1, 15), start=time(9), end=time(12)
+    )
+    assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now()) == []
+
+    AvailabilityException.objects.create(
+        therapist=dana.therapist, date=date(2030, 1, 10), start=time(13), end=time(14)
+    )
+    [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
+    assert offer.starts_at == denver(10, 13) and later.pk
 
 
 def test_new_hours_are_offered_to_the_waitlist(
@@ -371,8 +388,12 @@ def test_a_client_joins_from_the_booking_page_and_leaves_from_the_portal(
         "parts_of_day": ["morning", "evening"],
         "weekdays": ["1", "3"],
     }
-    response = client.post("/scheduling/waitlist/join/", form)
-    assert response.status_code == 302 and response.url == "/portal/"
+    response = client.post("/scheduling/waitlist/join/", form, follow=True)
+    assert response.redirect_chain == [("/portal/", 302)]
+    assert (
+        "The earliest open time that suits you now is Tuesday 15 January 2030, 9:00 AM MST"
+        in response.content.decode()
+    )
     client.post("/scheduling/waitlist/join/", form)  # twice: one place in line
     entry = WaitlistEntry.objects.get()
     assert (entry.mornings, entry.afternoons, entry.evenings, entry.weekdays) == (

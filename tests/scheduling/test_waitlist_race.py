@@ -21,6 +21,8 @@ from tests.scheduling.test_concurrency import race
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REPEATS = 5
+# Each attempt starts as if the people joined when nothing suited (`wants_before` empty), and
+# the times then opened.
 # Dana works Tuesdays 09:00-10:30: a 50-minute session can start at 09:00 or at 09:30, and
 # the two overlap, so only one of them can be booked.
 NINE, HALF_PAST = denver(15, 9), denver(15, 9, 30)
@@ -52,7 +54,7 @@ def test_two_people_taking_offers_of_one_time_at_once_get_one_booking(
     for attempt in range(REPEATS):
         WaitlistOffer.objects.all().delete()
         Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None)
+        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
         offers = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
         # First joined, first offered: Alice the earlier time, Bob the one overlapping it.
         assert [(o.entry.client, o.starts_at) for o in offers] == [(alice, NINE), (bob, HALF_PAST)]
@@ -84,7 +86,7 @@ def test_an_offer_and_the_booking_page_at_once_book_the_time_once(
     for attempt in range(REPEATS):
         WaitlistOffer.objects.all().delete()
         Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None)
+        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
         [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
 
         def attempt_(n: int, offer=offer):
@@ -117,7 +119,7 @@ def test_a_double_click_on_an_offer_books_once_and_both_clicks_see_the_booking(
     for attempt in range(REPEATS):
         WaitlistOffer.objects.all().delete()
         Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None)
+        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
         [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
 
         responses = race(2, lambda n, offer=offer: book_from_offer(offer))
