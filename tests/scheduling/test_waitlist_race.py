@@ -21,8 +21,6 @@ from tests.scheduling.test_concurrency import race
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REPEATS = 5
-# Each attempt starts as if the people joined when nothing suited (`wants_before` empty), and
-# the times then opened.
 # Dana works Tuesdays 09:00-10:30: a 50-minute session can start at 09:00 or at 09:30, and
 # the two overlap, so only one of them can be booked.
 NINE, HALF_PAST = denver(15, 9), denver(15, 9, 30)
@@ -35,6 +33,25 @@ def session(dana):
     return make_session_type(name="First session", minutes=50, therapists=[dana.therapist])
 
 
+def join_for_mornings(*people, therapist, session_type) -> None:
+    for person in people:
+        waitlist.join_waitlist(
+            client=person,
+            therapist=therapist,
+            session_type=session_type,
+            parts_of_day=["morning"],
+            weekdays=[],
+        )
+
+
+def offers_afresh(therapist) -> list[WaitlistOffer]:
+    """Start an attempt again as if everyone joined when nothing suited; then offer."""
+    WaitlistOffer.objects.all().delete()
+    Appointment.objects.all().delete()
+    WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
+    return waitlist.offer_open_times(therapist=therapist, now=timezone.now())
+
+
 def book_from_offer(offer: WaitlistOffer):
     """What the person's browser does: post the offer's signed link, logged out."""
     return Client().post(f"/scheduling/waitlist/offers/{waitlist_offer_token(offer.pk)}/book/")
@@ -43,19 +60,9 @@ def book_from_offer(offer: WaitlistOffer):
 def test_two_people_taking_offers_of_one_time_at_once_get_one_booking(
     alice, bob, dana, session, frozen
 ):
-    for person in (alice, bob):
-        waitlist.join_waitlist(
-            client=person,
-            therapist=dana.therapist,
-            session_type=session,
-            parts_of_day=["morning"],
-            weekdays=[],
-        )
+    join_for_mornings(alice, bob, therapist=dana.therapist, session_type=session)
     for attempt in range(REPEATS):
-        WaitlistOffer.objects.all().delete()
-        Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
-        offers = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
+        offers = offers_afresh(dana.therapist)
         # First joined, first offered: Alice the earlier time, Bob the one overlapping it.
         assert [(o.entry.client, o.starts_at) for o in offers] == [(alice, NINE), (bob, HALF_PAST)]
 
@@ -76,18 +83,9 @@ def test_two_people_taking_offers_of_one_time_at_once_get_one_booking(
 def test_an_offer_and_the_booking_page_at_once_book_the_time_once(
     alice, bob, dana, session, frozen
 ):
-    waitlist.join_waitlist(
-        client=alice,
-        therapist=dana.therapist,
-        session_type=session,
-        parts_of_day=["morning"],
-        weekdays=[],
-    )
+    join_for_mornings(alice, therapist=dana.therapist, session_type=session)
     for attempt in range(REPEATS):
-        WaitlistOffer.objects.all().delete()
-        Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
-        [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
+        [offer] = offers_afresh(dana.therapist)
 
         def attempt_(n: int, offer=offer):
             if n == 0:
@@ -109,18 +107,9 @@ def test_an_offer_and_the_booking_page_at_once_book_the_time_once(
 def test_a_double_click_on_an_offer_books_once_and_both_clicks_see_the_booking(
     alice, dana, session, frozen
 ):
-    waitlist.join_waitlist(
-        client=alice,
-        therapist=dana.therapist,
-        session_type=session,
-        parts_of_day=["morning"],
-        weekdays=[],
-    )
+    join_for_mornings(alice, therapist=dana.therapist, session_type=session)
     for attempt in range(REPEATS):
-        WaitlistOffer.objects.all().delete()
-        Appointment.objects.all().delete()
-        WaitlistEntry.objects.update(status="waiting", ended_at=None, wants_before=None)
-        [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
+        [offer] = offers_afresh(dana.therapist)
 
         responses = race(2, lambda n, offer=offer: book_from_offer(offer))
 
