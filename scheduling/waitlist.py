@@ -176,7 +176,7 @@ def offer_open_times(*, therapist: Therapist, now: datetime) -> list[WaitlistOff
         slots: dict[int, tuple[list[datetime], timedelta]] = {}
         made = []
         for entry in waiting:
-            if not _may_book(therapist, entry):
+            if not (_may_book(therapist, entry) and _reachable(entry)):
                 continue
             if entry.session_type_id not in slots:
                 slots[entry.session_type_id] = _open_times(therapist, entry.session_type, now)
@@ -199,6 +199,11 @@ def offer_open_times(*, therapist: Therapist, now: datetime) -> list[WaitlistOff
 def _may_book(therapist: Therapist, entry: WaitlistEntry) -> bool:
     # The same rule the booking services apply: a new client only the kinds open to new clients.
     return bookable_session_types(therapist, entry.client).filter(pk=entry.session_type_id).exists()
+
+
+def _reachable(entry: WaitlistEntry) -> bool:
+    # Offers go by e-mail only: a person whose contact choices turn it off is passed over.
+    return OutboundMessage.Channel.EMAIL in consent_status.allowed_channels(entry.client)
 
 
 def _make_offer(
@@ -300,8 +305,10 @@ def take_offer(*, offer: WaitlistOffer, client: User) -> Appointment:
                 by=client,
             )
         except BookingError as refused:
-            gone = WaitlistOffer.Status.GONE
-            WaitlistOffer.objects.filter(pk=offer.pk).update(status=gone, end_reason=str(refused))
+            taken = isinstance(refused, services.SlotUnavailable)
+            status = WaitlistOffer.Status.GONE if taken else WaitlistOffer.Status.REFUSED
+            WaitlistOffer.objects.filter(pk=offer.pk).update(status=status, end_reason=str(refused))
+            services.times_may_have_opened(offer.therapist_id)  # still open? the next person
             refusal = refused
         else:
             WaitlistOffer.objects.filter(pk=offer.pk).update(appointment=appointment)

@@ -138,6 +138,7 @@ class WaitlistOffer(models.Model):
         DECLINED = "declined", "Declined"
         EXPIRED = "expired", "Expired"
         GONE = "gone", "Time no longer open"
+        REFUSED = "refused", "Could not be booked"
         UNSENT = "unsent", "Not sent"
 
     entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers")

@@ -267,20 +267,26 @@ def test_an_offer_waits_for_sending_hours_and_lasts_from_then(
     assert message.due_at == denver(8, 8)
 
 
-def test_a_client_whose_contact_choices_turn_e_mail_off_is_skipped_and_the_time_passes_on(
-    alice, bob, dana, session, carols, django_capture_on_commit_callbacks
+def test_contact_choices_without_e_mail_are_respected_when_offering_and_when_sending(
+    alice, bob, dana, session, carols
 ):
     join(alice, dana, session)
     join(bob, dana, session)
     make_contact_preference(client=alice, email=False, sms=False)
+    services.cancel_appointment(appointment=carols, by=carols.client)
 
-    cancel(carols, django_capture_on_commit_callbacks)
+    [offer] = waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
+    assert offer.entry.client == bob  # no e-mail can reach Alice, so Bob is next
+    make_contact_preference(client=bob, email=False, sms=True)  # before the e-mail goes
+    message = OutboundMessage.objects.get(template="waitlist_offer")
+    assert outbox.send_message(message.pk) is False
 
-    skipped = OutboundMessage.objects.get(recipient=alice, template="waitlist_offer")
-    assert skipped.status == "skipped"
-    assert skipped.status_reason == "the client's consent does not allow e-mails"
-    assert WaitlistOffer.objects.get(entry__client=alice).status == "unsent"
-    assert WaitlistOffer.objects.get(status="open").entry.client == bob
+    message.refresh_from_db()
+    assert message.status == "skipped"
+    assert message.status_reason == "the client's consent does not allow e-mails"
+    offer.refresh_from_db()
+    assert offer.status == "unsent"
+    assert not offer_mail("bob@example.org") and not offer_mail("alice@example.org")
 
 
 # Taking an offer ------------------------------------------------------------------------------
