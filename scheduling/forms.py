@@ -297,12 +297,21 @@ class WaitlistForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         therapist, session_type = cleaned.get("therapist"), cleaned.get("session_type")
-        if therapist is not None and session_type is not None:
-            offered = bookable_session_types(therapist, self.client)
-            if not offered.filter(pk=session_type.pk).exists():
-                self.add_error(
-                    "session_type",
-                    f"{therapist.first_name} does not offer that kind of session online. "
-                    "Please choose another kind, or anyone.",
-                )
+        if session_type is None:
+            return cleaned
+        therapists = (
+            [therapist] if therapist else session_type.therapists.filter(user__is_active=True)
+        )
+        if not any(
+            bookable_session_types(t, self.client).filter(pk=session_type.pk).exists()
+            for t in therapists
+        ):
+            self.add_error(
+                "session_type",
+                f"{therapist.first_name} does not offer that kind of session online. "
+                "Please choose another kind, or anyone."
+                if therapist
+                else "None of our therapists offers that kind of session to you online. "
+                "Please choose another kind.",
+            )
         return cleaned

@@ -444,6 +444,23 @@ def test_a_kind_of_session_the_therapist_does_not_offer_is_refused(client, alice
     assert not WaitlistEntry.objects.exists()
 
 
+def test_a_new_client_cannot_wait_for_a_kind_only_existing_clients_book(client, alice, dana):
+    follow_up = make_session_type(
+        name="Follow-up", new_clients_may_book=False, therapists=[dana.therapist]
+    )
+    client.force_login(alice)
+    pages = [
+        client.post(
+            "/scheduling/waitlist/join/",
+            {"therapist": therapist, "session_type": follow_up.pk, "parts_of_day": ALL_DAY},
+        ).content.decode()
+        for therapist in (dana.therapist.slug, "")
+    ]
+    assert "Dana does not offer that kind of session online." in pages[0]
+    assert "None of our therapists offers that kind of session to you online." in pages[1]
+    assert not WaitlistEntry.objects.exists()
+
+
 @pytest.mark.parametrize("entries", [1, 6])
 def test_the_portal_lists_waitlist_places_with_a_fixed_number_of_queries(
     client, alice, dana, session, entries, django_assert_num_queries
