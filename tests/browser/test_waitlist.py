@@ -7,10 +7,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from practice.demo import DEMO_PASSWORD
 from practice.models import PracticeSettings, Therapist, User
 from scheduling import services, waitlist
 from scheduling.models import Appointment, SessionType, WaitlistEntry, WaitlistOffer
-from tests.browser.test_booking import log_in
 from tests.factories import make_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,9 +51,13 @@ def test_a_client_joins_the_waitlist_and_books_the_time_offered_by_e_mail(
     )
 
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, live_server, "client@example.org")
     page.goto(live_server.url + "/scheduling/book/maya-chen/")
+    expect(page.locator(".waitlist-link")).to_contain_text("you log in or sign up first")
     page.get_by_role("link", name="Join the waitlist").click()
+    # Joining needs an account: log in (or sign up), then on to the form.
+    page.get_by_label("Email").fill("client@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
     expect(page.get_by_label("With")).to_have_value("maya-chen")
