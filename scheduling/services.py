@@ -88,11 +88,7 @@ def hold_slot(
     needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
-    if session_type.is_telehealth and not therapist.sees_by_video_in(client_location):
-        raise BookingNotAllowed(
-            f"{therapist.first_name} can meet by video only while you are in "
-            f"{therapist.licensed_state_names}."
-        )
+    check_video_location(therapist, session_type, client_location)
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -221,11 +217,13 @@ def book_appointment(
     session_type: SessionType,
     starts_at: datetime,
     by: User,
+    client_location: str = "",
 ) -> Appointment:
     """Book a session directly (a client for themselves, or a therapist or staff for a client).
 
     Clients are held to the therapist's booking rules; the practice is not held to the notice,
     horizon, buffer and daily limit, but hours, time off and other sessions still apply.
+    `client_location` is where the client said they will be for a video session.
     """
     _check_may_act(by=by, client=client, therapist=therapist)
     if not client.is_client:
@@ -244,6 +242,7 @@ def book_appointment(
             client=client,
             status=Appointment.Status.BOOKED,
             booked_at=now,
+            client_location=client_location if session_type.is_telehealth else "",
         )
         reminders.schedule_appointment_messages(appointment)
     return appointment
@@ -364,6 +363,17 @@ def _offer_to_waitlist(therapist_id: int) -> None:
 
 
 # Checks ---------------------------------------------------------------------------------------
+
+
+def check_video_location(
+    therapist: Therapist, session_type: SessionType, client_location: str
+) -> None:
+    """A video session needs the place the client will be, where the therapist is licensed."""
+    if session_type.is_telehealth and not therapist.sees_by_video_in(client_location):
+        raise BookingNotAllowed(
+            f"{therapist.first_name} can meet by video only while you are in "
+            f"{therapist.licensed_state_names}."
+        )
 
 
 def _check_may_act(*, by: User, client: User | None, therapist: Therapist) -> None:

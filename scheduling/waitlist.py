@@ -279,15 +279,16 @@ def sweep_waitlist(*, now: datetime) -> int:
 # Taking or passing on an offer --------------------------------------------------------------
 
 
-def take_offer(*, offer: WaitlistOffer, client: User) -> Appointment:
+def take_offer(*, offer: WaitlistOffer, client: User, client_location: str = "") -> Appointment:
     """Book the offered time for the client, through the booking services and their rules.
 
     The offer is consumed by a conditional UPDATE, so a double submit books once; a time
     someone else booked first raises SlotUnavailable, the offer ends and the person stays on
-    the list.
+    the list. A video session needs where the client will be, asked before the offer is used.
     """
     if offer.entry.client_id != client.pk:
         raise services.BookingNotAllowed("This offer was made to someone else.")
+    services.check_video_location(offer.therapist, offer.session_type, client_location)
     now = timezone.now()
     with transaction.atomic():
         still_open = WaitlistOffer.objects.filter(pk=offer.pk, status=OPEN, expires_at__gt=now)
@@ -303,6 +304,7 @@ def take_offer(*, offer: WaitlistOffer, client: User) -> Appointment:
                 session_type=offer.session_type,
                 starts_at=offer.starts_at,
                 by=client,
+                client_location=client_location,
             )
         except BookingError as refused:
             taken = isinstance(refused, services.SlotUnavailable)

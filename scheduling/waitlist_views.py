@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from consent import status as consent_status
 from practice import dates
+from practice.locations import LOCATION_CHOICES
 from practice.models import Therapist
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
@@ -99,7 +100,11 @@ def offer_book(request: HttpRequest, token: str) -> HttpResponse:
     if offer.status == WaitlistOffer.Status.TAKEN:
         return redirect("scheduling:waitlist-offer", token=token)  # a double submit
     try:
-        waitlist.take_offer(offer=offer, client=offer.entry.client)
+        waitlist.take_offer(
+            offer=offer,
+            client=offer.entry.client,
+            client_location=request.POST.get("location", ""),
+        )
     except BookingError as refused:
         offer.refresh_from_db()
         if offer.status != WaitlistOffer.Status.TAKEN:  # else their other click booked it
@@ -123,6 +128,8 @@ def _render_offer(
         "offer": offer,
         "token": token,
         "error": error,
+        "location_choices": LOCATION_CHOICES,
+        "location": request.POST.get("location", ""),
         "time_zone": client.time_zone,
         "zone_label": zone_label(client.zone, at=offer.starts_at),
         "still_waiting": offer.entry.status == WaitlistEntry.Status.WAITING,

@@ -320,6 +320,33 @@ def test_taking_an_offer_books_the_time_once_and_ends_the_wait(
     assert not WaitlistOffer.objects.filter(entry__client=bob).exists()  # the time is gone
 
 
+def test_a_video_offer_asks_where_the_client_will_be_before_it_is_used(
+    client, alice, dana, frozen, django_capture_on_commit_callbacks
+):
+    make_weekly_hours(therapist=dana.therapist, weekdays=[1], start="09:00", end="10:00")
+    make_booking_rules(therapist=dana.therapist, horizon=timedelta(days=8))
+    video = make_session_type(name="Video", modality="telehealth", therapists=[dana.therapist])
+    carol = make_client(email="carol@example.org")
+    carols = make_appointment(
+        therapist=dana.therapist, client=carol, starts_at=SLOT, session_type=video
+    )
+    join(alice, dana, video)
+    cancel(carols, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    assert "Where will you be during the session?" in client.get(offer_path(offer)).text
+
+    refused = client.post(offer_path(offer) + "book/", {"location": "TX"})
+
+    assert "Dana can meet by video only while you are in Colorado." in refused.text
+    assert 'value="TX" selected' in refused.text  # the answer is kept
+    offer.refresh_from_db()
+    assert offer.status == "open"  # a wrong answer does not use up the offer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(offer_path(offer) + "book/", {"location": "CO"})
+    assert Appointment.objects.get(client=alice).client_location == "CO"
+
+
 def test_an_offer_taken_after_the_time_went_says_so_plainly_and_keeps_the_place(
     client, alice, bob, dana, session, carols, django_capture_on_commit_callbacks
 ):
