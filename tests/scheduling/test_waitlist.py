@@ -252,6 +252,12 @@ def test_matching_never_offers_a_booked_or_held_time(alice, dana, session, carol
     join(alice, dana, session)
     assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now()) == []
 
+    services.cancel_appointment(appointment=carols, by=carols.client)
+    services.hold_slot(
+        therapist=dana.therapist, session_type=session, starts_at=SLOT, hold_key="a-visitor"
+    )
+    assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now()) == []
+
 
 def test_an_offer_waits_for_sending_hours_and_lasts_from_then(
     alice, dana, session, carols, frozen, django_capture_on_commit_callbacks
