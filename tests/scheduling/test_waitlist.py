@@ -248,7 +248,9 @@ def test_nobody_is_told_about_a_time_taken_before_the_e_mail_goes(
     assert WaitlistEntry.objects.get(client=alice).status == "waiting"
 
 
-def test_matching_never_offers_a_booked_or_held_time(alice, dana, session, carols):
+def test_matching_never_offers_a_booked_or_held_time_and_the_sweep_finds_a_lapsed_hold(
+    alice, dana, session, carols, frozen
+):
     join(alice, dana, session)
     assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now()) == []
 
@@ -257,6 +259,10 @@ def test_matching_never_offers_a_booked_or_held_time(alice, dana, session, carol
         therapist=dana.therapist, session_type=session, starts_at=SLOT, hold_key="a-visitor"
     )
     assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now()) == []
+
+    frozen.shift(timedelta(minutes=11))  # the hold ran out: nothing but beat's sweep sees it
+    assert waitlist.sweep_waitlist(now=timezone.now()) == 1
+    assert WaitlistOffer.objects.get().starts_at == SLOT
 
 
 def test_an_offer_waits_for_sending_hours_and_lasts_from_then(
