@@ -32,9 +32,9 @@ from tests.factories import (
     make_document,
     make_intake,
     make_message,
-    make_session_type,
     make_signature,
     make_therapist,
+    make_waitlist_offer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -132,23 +132,11 @@ def outbound_message(client, therapist):
 
 
 def waitlist_entry(client, therapist):
-    session_type = make_session_type(therapists=[therapist.therapist])
-    return WaitlistEntry.objects.create(
-        client=client, therapist=therapist.therapist, session_type=session_type, mornings=True
-    )
+    return make_waitlist_offer(client=client, therapist=therapist.therapist).entry
 
 
 def waitlist_offer(client, therapist):
-    entry = waitlist_entry(client, therapist)
-    now = timezone.now()
-    return WaitlistOffer.objects.create(
-        entry=entry,
-        therapist=therapist.therapist,
-        session_type=entry.session_type,
-        starts_at=now + timedelta(days=7),
-        offered_at=now,
-        expires_at=now + timedelta(hours=2),
-    )
+    return make_waitlist_offer(client=client, therapist=therapist.therapist)
 
 
 @pytest.mark.parametrize(

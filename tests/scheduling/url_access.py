@@ -173,24 +173,11 @@ URL_ACCESS |= {
 
 def alices_waitlist_offer(w):
     """Alice waits for dana, and has an offer of a time a week ahead."""
-    from scheduling.models import WaitlistEntry, WaitlistOffer
-    from tests.factories import make_session_type
+    from scheduling.models import WaitlistOffer
+    from tests.factories import make_waitlist_offer
 
-    entry = WaitlistEntry.objects.filter(client=w.alice).first()
-    if entry is None:
-        session_type = make_session_type(name="Follow-up", therapists=[w.dana.therapist])
-        entry = WaitlistEntry.objects.create(
-            client=w.alice, therapist=w.dana.therapist, session_type=session_type, mornings=True
-        )
-    now = timezone.now()
-    return WaitlistOffer.objects.filter(entry=entry).first() or WaitlistOffer.objects.create(
-        entry=entry,
-        therapist=w.dana.therapist,
-        session_type=entry.session_type,
-        starts_at=now + timedelta(days=7),
-        offered_at=now,
-        expires_at=now + timedelta(hours=2),
-    )
+    existing = WaitlistOffer.objects.filter(entry__client=w.alice).first()
+    return existing or make_waitlist_offer(client=w.alice, therapist=w.dana.therapist)
 
 
 def alices_offer_token(w):
