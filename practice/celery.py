@@ -41,4 +41,11 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": 6 * 3600.0,
             "options": {"expires": 3600.0},
         },
+        # Ends waitlist offers that ran out and offers open times (a hold that ran out frees
+        # one with no other trigger). Idempotent: the offers' constraints allow one of each.
+        "sweep-waitlist": {
+            "task": "scheduling.tasks.sweep_waitlist_task",
+            "schedule": 60.0,
+            "options": {"expires": 59.0},
+        },
     }

@@ -1,9 +1,9 @@
 """Keep secrets out of the logs: tokens in paths and staff searches in the admin.
 
-A manage link's token or a calendar feed's token is as good as a password for 30 days (a
-check-in link's names a check-in, though it still asks for login), and an
-admin search (`?q=`) is a client's name, e-mail or phone. Access logs and Django's request
-warnings ("Not Found: <path>") would otherwise keep them.
+A manage link's, a waitlist offer's or a calendar feed's token is as good as a password for
+days (a check-in link's names a check-in, though it still asks for login), and an admin search
+(`?q=`) is a client's name, e-mail or phone. Access logs and Django's request warnings
+("Not Found: <path>") would otherwise keep them.
 """
 
 import logging
@@ -18,6 +18,7 @@ _STOP = r"[^/?#&\s\"']"
 REDACTIONS = [
     (re.compile(rf"(/manage/){_STOP}+"), r"\1[token]"),
     (re.compile(rf"(/check-in/){_STOP}+"), r"\1[token]"),
+    (re.compile(rf"(/waitlist/offers/){_STOP}+"), r"\1[token]"),
     (re.compile(rf"(/feed/){_STOP}+?(\.ics)"), r"\1[token]\2"),
     (re.compile(rf"(/password/reset/key/){_STOP}+"), r"\1[key]"),
     (re.compile(r"(/admin/[^?#\s\"']*\?(?:[^#\s\"']*&)?(?:q|term)=)[^&#\s\"']*"), r"\1[search]"),

@@ -10,7 +10,8 @@ to such a record (an intake's answers, scores and notes) are read only through i
 
 Two ways in are not a logged-in person and are documented exceptions beside their models:
 the anonymous visitor's hold (`Appointment.objects.held_by(hold_key)`) and the signed e-mail
-link (`Appointment.objects.for_link(token)`); the therapist's calendar feed token likewise
+link (`Appointment.objects.for_link(token)`, and a waitlist offer's,
+`WaitlistOffer.objects.for_link(token)`); the therapist's calendar feed token likewise
 (`CalendarFeed.objects.for_token(token)`).
 """
 

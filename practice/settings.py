@@ -342,6 +342,11 @@ if OUTBOX_UNKNOWN_AFTER <= CELERY_TASK_TIME_LIMIT:
 # time needs a handful; a script trying to hold every open time is stopped.
 HOLD_LIMIT_PER_SESSION = env.int("DJANGO_HOLD_LIMIT_PER_SESSION", default=20)
 HOLD_LIMIT_PER_ADDRESS = env.int("DJANGO_HOLD_LIMIT_PER_ADDRESS", default=60)
+# Waitlist: how long a time that opened is offered to one person waiting before it passes to
+# the next (from when the e-mail may go out: an offer made at night starts in the morning).
+WAITLIST_OFFER_HOURS = env.float("DJANGO_WAITLIST_OFFER_HOURS", default=2.0)
+if WAITLIST_OFFER_HOURS <= 0:
+    raise ImproperlyConfigured("DJANGO_WAITLIST_OFFER_HOURS must be more than 0")
 
 # Session check-ins (four items, 0-10 each, total 0-40): the therapist's page flags an answer
 # whose total is below CHECKIN_LOW_TOTAL, or CHECKIN_DROP or more below the client's own

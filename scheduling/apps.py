@@ -8,7 +8,10 @@ class SchedulingConfig(AppConfig):
         from consent import status as consent_status
         from intake import status as intake_status
         from practice import privacy
-        from scheduling import agenda, checkins, messages  # noqa: F401  (register message builders)
+
+        # agenda, checkins, messages and waitlist register message builders; tasks registers
+        # the task that services names by string.
+        from scheduling import agenda, checkins, messages, tasks, waitlist  # noqa: F401
         from scheduling import privacy as scheduling_privacy
         from scheduling.models import Appointment
 

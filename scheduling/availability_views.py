@@ -16,6 +16,7 @@ from scheduling.forms import (
     WeeklyAvailabilityFormSet,
 )
 from scheduling.models import AvailabilityException, TimeOff, WeeklyAvailability
+from scheduling.services import times_may_have_opened
 
 
 @therapist_required
@@ -33,6 +34,7 @@ def weekly_hours(request: AuthenticatedHttpRequest) -> HttpResponse:
             hours.save()
         for removed in formset.deleted_objects:
             removed.delete()
+        times_may_have_opened(therapist.pk)
         messages.success(request, "Your weekly hours are saved.")
         return redirect("scheduling:availability")
     return render(
@@ -47,6 +49,7 @@ def booking_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BookingRulesForm(request.POST or None, instance=booking_rules_for(therapist))
     if form.is_valid():
         form.save()
+        times_may_have_opened(therapist.pk)
         messages.success(request, "Your booking rules are saved.")
         return redirect("scheduling:booking-rules")
     return render(request, "scheduling/booking_rules.html", {"form": form, "therapist": therapist})
@@ -75,6 +78,7 @@ def time_off(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def time_off_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_for_user(TimeOff.objects, request.user, pk=pk).delete()
+    times_may_have_opened(request.user.therapist.pk)
     messages.success(request, "That time off is removed.")
     return redirect("scheduling:time-off")
 
@@ -88,6 +92,7 @@ def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         form.save()
+        times_may_have_opened(therapist.pk)
         messages.success(request, "Your hours for that day are saved.")
         return redirect("scheduling:date-exceptions")
     today = timezone.localdate(timezone=therapist.zone)
@@ -103,5 +108,6 @@ def date_exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def date_exception_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_for_user(AvailabilityException.objects, request.user, pk=pk).delete()
+    times_may_have_opened(request.user.therapist.pk)
     messages.success(request, "That day is back to your weekly hours.")
     return redirect("scheduling:date-exceptions")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from practice.locations import LOCATION_CHOICES, OUTSIDE_US, location_name
 from practice.models import TIME_ZONE_CHOICES, Therapist
+from scheduling.availability import bookable_session_types
 from scheduling.models import (
     AvailabilityException,
     BookingRules,
@@ -14,6 +15,7 @@ from scheduling.models import (
     TimeOff,
     WeeklyAvailability,
 )
+from scheduling.waitlist import PARTS_OF_DAY
 from scheduling.wording import describe
 
 DEFAULT_ZONE = "America/Denver"
@@ -253,3 +255,63 @@ class AvailabilityExceptionForm(forms.ModelForm):
             "note": "Note (optional)",
         }
         widgets = {"date": DateInput(), "start": TimeInput(), "end": TimeInput()}
+
+
+class WaitlistForm(forms.Form):
+    """Who the client waits for, the kind of session and the times of day that suit them."""
+
+    therapist = forms.ModelChoiceField(
+        queryset=Therapist.objects.listed(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Anyone who offers it",
+        label="With",
+        error_messages={"invalid_choice": "Please choose one of the therapists listed."},
+    )
+    session_type = SessionTypeChoiceField(
+        queryset=SessionType.objects.offered(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        label="Kind of session",
+        error_messages={"invalid_choice": CHOOSE_LISTED_SESSION},
+    )
+    parts_of_day = forms.MultipleChoiceField(
+        choices=list(PARTS_OF_DAY.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="Times of day that suit you, on your own clock",
+        error_messages={"required": "Please choose at least one time of day."},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WeeklyAvailability.Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Days that suit you",
+        help_text="Leave them all unticked if any day suits you.",
+    )
+
+    def __init__(self, *args, client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        therapist, session_type = cleaned.get("therapist"), cleaned.get("session_type")
+        if session_type is None:
+            return cleaned
+        therapists = (
+            [therapist] if therapist else session_type.therapists.filter(user__is_active=True)
+        )
+        if not any(
+            bookable_session_types(t, self.client).filter(pk=session_type.pk).exists()
+            for t in therapists
+        ):
+            self.add_error(
+                "session_type",
+                f"{therapist.first_name} does not offer that kind of session online. "
+                "Please choose another kind, or anyone."
+                if therapist
+                else "None of our therapists offers that kind of session to you online. "
+                "Please choose another kind.",
+            )
+        return cleaned

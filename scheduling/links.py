@@ -42,6 +42,30 @@ def manage_url(appointment: "Appointment") -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+WAITLIST_SALT = "scheduling.waitlist-offer"
+# Longer than any offer lasts: the offer's own expiry decides; an old link opens nothing.
+WAITLIST_MAX_AGE = timedelta(days=7)
+
+
+def waitlist_offer_token(offer_id: int) -> str:
+    return signing.dumps(offer_id, salt=WAITLIST_SALT)
+
+
+def waitlist_offer_id_from(token: str) -> int | None:
+    """The waitlist offer a token was signed for, or None if it is forged or expired."""
+    try:
+        value = signing.loads(token, salt=WAITLIST_SALT, max_age=WAITLIST_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def waitlist_offer_url(offer_id: int) -> str:
+    """An absolute link to the page where the client books or passes on an offered time."""
+    path = reverse("scheduling:waitlist-offer", kwargs={"token": waitlist_offer_token(offer_id)})
+    return f"{settings.SITE_URL}{path}"
+
+
 def text_token(appointment: "Appointment") -> str:
     """A short token for a text: the appointment id in base 36 and a truncated signature."""
     return short_token(appointment.pk, salt=TEXT_SALT)

@@ -619,6 +619,7 @@ class CalendarVersion(models.Model):
 
 
 from scheduling.feed_models import CalendarFeed  # noqa: E402, F401  (the calendar feed model)
+from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer  # noqa: E402, F401
 
 
 class GoodFaithEstimateQuerySet(models.QuerySet["GoodFaithEstimate"]):

@@ -10,10 +10,13 @@ booking page shows) give the friendly messages; PostgreSQL's exclusion constrain
 On SQLite (the demo) the check runs inside an IMMEDIATE transaction, one writer at a time.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import kombu.exceptions
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
@@ -34,6 +37,8 @@ from scheduling.models import (
 )
 from scheduling.slots import SlotRules, is_open_slot
 from scheduling.wording import describe
+
+logger = logging.getLogger(__name__)
 
 HOLD_FOR = timedelta(minutes=10)
 # Records of estimates are kept at least six years (45 CFR 149.610 and HIPAA's retention rule).
@@ -70,7 +75,7 @@ class NotLicensedThere(BookingNotAllowed):
     """A video session while the client is where the therapist is not licensed to practise."""
 
 
-def _video_location(therapist: Therapist, session_type: SessionType, client_location: str) -> str:
+def video_location(therapist: Therapist, session_type: SessionType, client_location: str) -> str:
     """The place to keep with the booking: where the client will be for a video session, ""
     for one in person. Every booking path (a client's hold, staff, a therapist's follow-ups)
     refuses a video session where the therapist is not licensed (`Therapist.sees_by_video_in`).
@@ -103,7 +108,7 @@ def hold_slot(
     needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
-    client_location = _video_location(therapist, session_type, client_location)
+    client_location = video_location(therapist, session_type, client_location)
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -245,7 +250,7 @@ def book_appointment(
         raise BookingNotAllowed("Sessions can only be booked for clients.")
     for_practice = not by.is_client
     _check_offered(therapist, session_type, client, any_type=for_practice)
-    client_location = _video_location(therapist, session_type, client_location)
+    client_location = video_location(therapist, session_type, client_location)
     _check_may_book(client, by=by)
     now = timezone.now()
     with _booking_transaction(therapist, session_type, starts_at, for_practice=for_practice):
@@ -281,6 +286,7 @@ def cancel_appointment(*, appointment: Appointment, by: User, reason: str = "") 
             late=is_late_change(locked, now=now, window=window), reason=reason, at=now
         )
         reminders.cancel_appointment_messages(locked, reason="appointment cancelled")
+        times_may_have_opened(locked.therapist_id)
     return locked
 
 
@@ -295,6 +301,7 @@ def cancel_by_practice(*, appointment: Appointment, reason: str) -> Appointment:
         reminders.cancel_appointment_messages(
             appointment, reason=f"cancelled by the practice: {reason}"
         )
+        times_may_have_opened(appointment.therapist_id)
     return appointment
 
 
@@ -343,6 +350,7 @@ def reschedule_appointment(
             client_location=old.client_location,
         )
         reminders.reschedule_appointment_messages(old, new)
+        times_may_have_opened(therapist.pk)
     return new
 
 
@@ -350,6 +358,29 @@ def is_late_change(appointment: Appointment, *, now: datetime, window: timedelta
     """Cancelling or moving now is late: inside the window before the session, past the grace."""
     in_grace = appointment.booked_at is not None and now - appointment.booked_at <= GRACE_PERIOD
     return appointment.starts_at - now < window and not in_grace
+
+
+# The waitlist ---------------------------------------------------------------------------------
+
+# Named, not imported: scheduling/waitlist.py books through this module.
+WAITLIST_TASK = "scheduling.tasks.offer_waitlist_times_task"
+
+
+def times_may_have_opened(therapist_id: int) -> None:
+    """A time of this therapist may have opened (a cancellation, a move, new hours): offer
+    it to the waitlist once the caller's transaction commits, so the matching sees it."""
+    transaction.on_commit(lambda: _offer_to_waitlist(therapist_id))
+
+
+def _offer_to_waitlist(therapist_id: int) -> None:
+    try:
+        current_app.tasks[WAITLIST_TASK].delay(therapist_id)
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        # The broker is down. The change itself stands; beat's waitlist sweep finds the time.
+        logger.warning(
+            "broker unavailable (%s): the waitlist sweep will offer the time",
+            type(error).__name__,
+        )
 
 
 # Checks ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from scheduling import (
     staff_views,
     video_views,
     views,
+    waitlist_views,
 )
 
 app_name = "scheduling"
@@ -89,6 +90,17 @@ urlpatterns = [
         booking_views.manage_reschedule,
         name="manage-reschedule",
     ),
+    # The waitlist.
+    path("waitlist/join/", waitlist_views.join, name="waitlist-join"),
+    path("waitlist/<int:pk>/leave/", waitlist_views.leave, name="waitlist-leave"),
+    path("waitlist/offers/<str:token>/", waitlist_views.offer, name="waitlist-offer"),
+    path("waitlist/offers/<str:token>/book/", waitlist_views.offer_book, name="waitlist-book"),
+    path(
+        "waitlist/offers/<str:token>/decline/",
+        waitlist_views.offer_decline,
+        name="waitlist-decline",
+    ),
+    path("staff/waitlist/", waitlist_views.staff_waitlist, name="staff-waitlist"),
     # The therapist's availability.
     path("availability/", availability_views.weekly_hours, name="availability"),
     path("availability/rules/", availability_views.booking_rules, name="booking-rules"),

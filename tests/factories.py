@@ -355,3 +355,27 @@ def make_message(
         about_type=ContentType.objects.get_for_model(about) if about else None,
         about_id=about.pk if about else None,
     )
+
+
+# Waitlist -------------------------------------------------------------------------------------
+
+
+def make_waitlist_offer(*, client: User, therapist: Therapist, session_type=None):
+    """A client waiting for mornings with the therapist, offered a time a week ahead."""
+    from django.utils import timezone
+
+    from scheduling.models import WaitlistEntry, WaitlistOffer
+
+    session_type = session_type or make_session_type(name="Follow-up", therapists=[therapist])
+    entry = WaitlistEntry.objects.create(
+        client=client, therapist=therapist, session_type=session_type, mornings=True
+    )
+    now = timezone.now()
+    return WaitlistOffer.objects.create(
+        entry=entry,
+        therapist=therapist,
+        session_type=session_type,
+        starts_at=now + timedelta(days=7),
+        offered_at=now,
+        expires_at=now + timedelta(hours=2),
+    )

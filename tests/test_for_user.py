@@ -24,6 +24,8 @@ from scheduling.models import (
     CalendarFeed,
     CheckIn,
     TimeOff,
+    WaitlistEntry,
+    WaitlistOffer,
     WeeklyAvailability,
     WorryAnswer,
 )
@@ -35,6 +37,7 @@ from tests.factories import (
     make_message,
     make_signature,
     make_therapist,
+    make_waitlist_offer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +167,14 @@ def outbound_message(client, therapist):
     return make_message(to=client.email, recipient=client)
 
 
+def waitlist_entry(client, therapist):
+    return make_waitlist_offer(client=client, therapist=therapist.therapist).entry
+
+
+def waitlist_offer(client, therapist):
+    return make_waitlist_offer(client=client, therapist=therapist.therapist)
+
+
 @pytest.mark.parametrize(
     ("model", "make", "expected"),
     [
@@ -184,6 +195,8 @@ def outbound_message(client, therapist):
         (WorryAnswer, worry_answer, CLIENTS_AND_THERAPISTS),
         (AuditEntry, audit_entry, STAFF_ONLY),
         (OutboundMessage, outbound_message, STAFF_ONLY),
+        (WaitlistEntry, waitlist_entry, CLIENTS_AND_THERAPISTS),
+        (WaitlistOffer, waitlist_offer, CLIENTS_AND_THERAPISTS),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )

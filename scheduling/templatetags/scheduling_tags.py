@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from practice.models import User
 from scheduling import checkins, wording
-from scheduling.models import Appointment, CheckIn, WorryAnswer
+from scheduling.models import Appointment, CheckIn, WaitlistEntry, WorryAnswer
 
 register = template.Library()
 
@@ -70,6 +70,17 @@ def client_feedback(user: User) -> PortalFeedback:
     return PortalFeedback(
         checkins=[(checkin, checkins.checkin_path(checkin)) for checkin in waiting],
         notes=list(notes),
+    )
+
+
+@register.simple_tag
+def client_waitlist(user: User) -> list[WaitlistEntry]:
+    """The client's places on the waitlist, first joined first (one query)."""
+    return list(
+        WaitlistEntry.objects.for_user(user)
+        .waiting()
+        .select_related("therapist", "session_type")
+        .order_by("joined_at", "pk")
     )
 
 

@@ -21,6 +21,7 @@ SECRET_PATHS = [
     f"/scheduling/manage/{TOKEN}/cancel/",
     f"/scheduling/feed/{TOKEN}.ics",
     f"/scheduling/check-in/{TOKEN}/",
+    f"/scheduling/waitlist/offers/{TOKEN}/book/",
     f"/accounts/password/reset/key/1-{TOKEN}/",
 ]
 

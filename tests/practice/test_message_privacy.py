@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from consent import services as consent_services
 from intake import instruments, progress
@@ -14,7 +15,7 @@ from intake import services as intake_services
 from intake.scoring import phq9
 from practice import channels, outbox, replies
 from practice.models import OutboundMessage
-from scheduling import agenda, checkins, reminders
+from scheduling import agenda, checkins, reminders, waitlist
 from scheduling.checkin_models import CHECKIN_ITEMS
 from scheduling.models import Appointment
 from tests.factories import (
@@ -25,6 +26,7 @@ from tests.factories import (
     make_intake,
     make_session_type,
     make_staff,
+    make_weekly_hours,
 )
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +140,16 @@ def test_no_message_says_anything_clinical(alice, dana):
     )
     rendered_templates = set()
     with time_machine.travel(datetime(2030, 1, 2, 9, tzinfo=DENVER), tick=False):
+        # Alice joins the waitlist for this kind of session; then Dana adds hours.
+        waitlist.join_waitlist(
+            client=alice,
+            therapist=dana.therapist,
+            session_type=session_type,
+            parts_of_day=["morning", "afternoon", "evening"],
+            weekdays=[],
+        )
+        make_weekly_hours(therapist=dana.therapist)
+        assert waitlist.offer_open_times(therapist=dana.therapist, now=timezone.now())
         messages = OutboundMessage.objects.exclude(key__startswith=f"appointment:{first.pk}:")
         for message in messages:
             rendered = channels.render(message)

@@ -94,9 +94,10 @@ def test_the_portal_runs_a_fixed_number_of_queries(
     )
     client.force_login(alice)
     client.get("/portal/")  # the first visit ever creates the practice settings row
-    # Session, user, practice settings, upcoming sessions, past sessions, the consent and
-    # intake cards (three queries and one), check-ins waiting and notes before a first session.
-    with django_assert_num_queries(11):
+    # Session, user, practice settings, upcoming sessions, past sessions, places on the
+    # waitlist, the consent and intake cards (three queries and one), check-ins waiting and
+    # notes before a first session.
+    with django_assert_num_queries(12):
         response = client.get("/portal/")
     assert response.text.count("<li>") >= min(count, 1)
 

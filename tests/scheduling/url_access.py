@@ -216,3 +216,36 @@ URL_ACCESS |= {
     },
     "scheduling:worries-answer": {**THERAPIST_POSTS, "kwargs": _danas_session_with_alice},
 }
+
+
+# The waitlist: joining and leaving (clients), an offer's signed page, staff's list ------------
+
+
+def alices_waitlist_offer(w):
+    """Alice waits for dana, and has an offer of a time a week ahead."""
+    from scheduling.models import WaitlistOffer
+    from tests.factories import make_waitlist_offer
+
+    existing = WaitlistOffer.objects.filter(entry__client=w.alice).first()
+    return existing or make_waitlist_offer(client=w.alice, therapist=w.dana.therapist)
+
+
+def alices_offer_token(w):
+    from scheduling.links import waitlist_offer_token
+
+    return {"token": waitlist_offer_token(alices_waitlist_offer(w).pk)}
+
+
+CLIENTS_ONLY = {"anonymous": "login", "alice": "200", "bob": "200", "dana": "403", "sam": "403"}
+
+URL_ACCESS |= {
+    "scheduling:waitlist-join": CLIENTS_ONLY,
+    "scheduling:waitlist-leave": {
+        **CLIENT_POSTS,
+        "kwargs": lambda w: {"pk": alices_waitlist_offer(w).entry_id},
+    },
+    "scheduling:waitlist-offer": {**SIGNED_LINK, "kwargs": alices_offer_token},
+    "scheduling:waitlist-book": {**POST_ONLY, "kwargs": alices_offer_token},
+    "scheduling:waitlist-decline": {**POST_ONLY, "kwargs": alices_offer_token},
+    "scheduling:staff-waitlist": STAFF_ONLY,
+}
