@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
+from practice import channels
+from practice.models import OutboundMessage
 
 RequiredFor = ConsentDocument.RequiredFor
 # Before a client has made any choice, e-mail (the address they signed up with, and messages
@@ -198,6 +200,15 @@ def missing_consent[Q_: QuerySet[Any]](clients: Q_) -> Q_:
         elif entry.document.required_for == RequiredFor.TELEHEALTH:
             missing |= telehealth_ahead & unsigned
     return clients.filter(missing)
+
+
+def require_consent_to(message: OutboundMessage, client) -> None:
+    """Skip a message the client's Consent to Contact does not allow at the moment it is sent:
+    withdrawing consent stops the very next message."""
+    if message.channel not in allowed_channels(client):
+        raise channels.DeliverySkipped(
+            f"the client's consent does not allow {message.get_channel_display().lower()}s"
+        )
 
 
 def may_book(client) -> bool:

@@ -208,13 +208,8 @@ def reminder_context(message: OutboundMessage) -> dict:
     client = measure_round.submission.client
     if client.pk != message.recipient_id:
         raise channels.DeliverySkipped("the questionnaire is no longer this client's")
-    if message.channel not in consent_status.allowed_channels(client):
-        raise channels.DeliverySkipped(
-            f"the client's consent does not allow {message.get_channel_display().lower()}s"
-        )
-    night = PracticeSettings.load().quiet_hours_around(timezone.now(), client.zone)
-    if night is not None:
-        raise channels.DeliveryDeferred("waiting for the client's sending hours", until=night[1])
+    consent_status.require_consent_to(message, client)
+    channels.wait_for_sending_hours(client.zone)
     return {
         "client_name": client.display_name,
         "portal_url": f"{settings.SITE_URL}{reverse('practice:portal')}",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import mail
@@ -20,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from practice.models import OutboundMessage, PracticeSettings
@@ -54,6 +56,13 @@ class DeliveryDeferred(Exception):
     def __init__(self, reason: str, *, until: datetime) -> None:
         super().__init__(reason)
         self.until = until
+
+
+def wait_for_sending_hours(zone: ZoneInfo) -> None:
+    """Defer a message that falls due in the recipient's night until their morning."""
+    night = PracticeSettings.load().quiet_hours_around(timezone.now(), zone)
+    if night is not None:
+        raise DeliveryDeferred("waiting for the client's sending hours", until=night[1])
 
 
 @dataclass(frozen=True)

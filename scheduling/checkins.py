@@ -323,13 +323,8 @@ def checkin_context(message: OutboundMessage) -> dict:
         raise channels.DeliverySkipped("the check-in was answered, skipped or has closed")
     client = appointment.client
     assert client is not None
-    if message.channel not in consent_status.allowed_channels(client):
-        raise channels.DeliverySkipped(
-            f"the client's consent does not allow {message.get_channel_display().lower()}s"
-        )
-    night = PracticeSettings.load().quiet_hours_around(timezone.now(), client.zone)
-    if night is not None:
-        raise channels.DeliveryDeferred("waiting for the client's sending hours", until=night[1])
+    consent_status.require_consent_to(message, client)
+    channels.wait_for_sending_hours(client.zone)
     return {
         "client_name": client.display_name,
         "therapist_first_name": appointment.therapist.first_name,

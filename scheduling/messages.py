@@ -142,10 +142,7 @@ def _require_channel(message: OutboundMessage, client: User) -> None:
     # The record of what the client just did goes by e-mail even so (templates/emails/README).
     if message.channel == OutboundMessage.Channel.EMAIL and message.template in TRANSACTIONAL:
         return
-    if message.channel not in consent_status.allowed_channels(client):
-        raise channels.DeliverySkipped(
-            f"the client's consent does not allow {message.get_channel_display().lower()}s"
-        )
+    consent_status.require_consent_to(message, client)
 
 
 # What messages say ----------------------------------------------------------------------

@@ -75,18 +75,23 @@ class NotLicensedThere(BookingNotAllowed):
     """A video session while the client is where the therapist is not licensed to practise."""
 
 
-def video_location(therapist: Therapist, session_type: SessionType, client_location: str) -> str:
+def video_location(
+    therapist: Therapist, session_type: SessionType, client_location: str, *, by_client: bool
+) -> str:
     """The place to keep with the booking: where the client will be for a video session, ""
-    for one in person. Every booking path (a client's hold, staff, a therapist's follow-ups)
-    refuses a video session where the therapist is not licensed (`Therapist.sees_by_video_in`).
+    for one in person. Every booking path (a client's hold, staff, a therapist's follow-ups,
+    a waitlist offer) refuses a video session where the therapist is not licensed
+    (`Therapist.sees_by_video_in`), in words for whoever is booking.
     """
     if not session_type.is_telehealth:
         return ""
     if not therapist.sees_by_video_in(client_location):
+        where = "you are" if by_client else "the client is"
+        will_be = "you will be" if by_client else "the client will be"
         raise NotLicensedThere(
-            f"{therapist.first_name} can meet by video only while the client is in "
+            f"{therapist.first_name} can meet by video only while {where} in "
             f"{therapist.licensed_state_names}. Book a session in person instead, or with a "
-            "therapist licensed where the client will be."
+            f"therapist licensed where {will_be}."
         )
     return client_location
 
@@ -108,7 +113,7 @@ def hold_slot(
     needs the place the client will be, where the therapist must be licensed.
     """
     _check_offered(therapist, session_type, client)
-    client_location = video_location(therapist, session_type, client_location)
+    client_location = video_location(therapist, session_type, client_location, by_client=True)
     if client is not None:
         _check_may_book(client, by=client)
     now = timezone.now()
@@ -250,7 +255,9 @@ def book_appointment(
         raise BookingNotAllowed("Sessions can only be booked for clients.")
     for_practice = not by.is_client
     _check_offered(therapist, session_type, client, any_type=for_practice)
-    client_location = video_location(therapist, session_type, client_location)
+    client_location = video_location(
+        therapist, session_type, client_location, by_client=not for_practice
+    )
     _check_may_book(client, by=by)
     now = timezone.now()
     with _booking_transaction(therapist, session_type, starts_at, for_practice=for_practice):

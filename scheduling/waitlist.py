@@ -288,7 +288,9 @@ def take_offer(*, offer: WaitlistOffer, client: User, client_location: str = "")
     """
     if offer.entry.client_id != client.pk:
         raise services.BookingNotAllowed("This offer was made to someone else.")
-    client_location = services.video_location(offer.therapist, offer.session_type, client_location)
+    client_location = services.video_location(
+        offer.therapist, offer.session_type, client_location, by_client=True
+    )
     now = timezone.now()
     with transaction.atomic():
         still_open = WaitlistOffer.objects.filter(pk=offer.pk, status=OPEN, expires_at__gt=now)
