@@ -1,0 +1,178 @@
+"""The pages the bench measures, who asks for each, and their SQL queries per request.
+
+A page is visited as a real person would: anonymous, or with the session cookie of a seeded
+person signed in the way the site signs people in (`force_login` runs the same signal that
+starts the session clocks). Therapists and staff have an authenticator app, so the
+second-factor middleware lets them through as in production.
+"""
+
+import http.client
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from bench.seed import Cast
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Visit:
+    path: str
+    cookie: str = ""  # "sessionid=..." or empty for an anonymous visitor
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    visit: Callable[["Visitors"], Visit]
+    staff: bool = False  # a staff page: measured again at the larger size
+    loaded: bool = True  # measured under load (False: only at the larger size)
+
+
+@dataclass
+class Visitors:
+    """Session cookies for the cast, made once per person."""
+
+    cast: Cast
+    cookies: dict[int, str] = field(default_factory=dict)
+
+    def cookie(self, user) -> str:
+        if user.pk not in self.cookies:
+            browser = Client(HTTP_HOST=HOST)
+            browser.force_login(user)
+            name = settings.SESSION_COOKIE_NAME
+            self.cookies[user.pk] = f"{name}={browser.cookies[name].value}"
+        return self.cookies[user.pk]
+
+    def as_staff(self, path: str) -> Visit:
+        return Visit(path, self.cookie(self.cast.staff))
+
+    def slot_page(self) -> Visit:
+        today = timezone.localdate()
+        next_monday = today + timedelta(days=7 - today.weekday())
+        path = reverse("scheduling:book", kwargs={"slug": self.cast.therapist.slug})
+        query = f"session_type={self.cast.session_type.pk}&tz=America%2FNew_York"
+        return Visit(f"{path}?{query}&week={next_monday.isoformat()}")
+
+    def hold_page(self) -> Visit:
+        """A visitor who has just held a time (a new hold each call: holds last minutes)."""
+        from scheduling.availability import open_slots_for
+
+        therapist, session_type = self.cast.therapist, self.cast.session_type
+        now = timezone.now()
+        slot = open_slots_for(
+            therapist, session_type, start=now, end=now + timedelta(days=60), now=now
+        )[0]
+        browser = Client(HTTP_HOST=HOST)
+        response = browser.post(
+            reverse("scheduling:hold-create", kwargs={"slug": therapist.slug}),
+            {
+                "session_type": session_type.pk,
+                "starts_at": slot.isoformat(),
+                "tz": "America/New_York",
+                "location": "CO",
+            },
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"Holding a time answered {response.status_code}")
+        name = settings.SESSION_COOKIE_NAME
+        return Visit(response["Location"], f"{name}={browser.cookies[name].value}")
+
+
+def _named(name: str, **kwargs) -> str:
+    return reverse(name, kwargs=kwargs or None)
+
+
+PAGES = [
+    Page("bare Django view", lambda v: Visit("/bench/bare/")),
+    Page("home", lambda v: Visit(_named("practice:home"))),
+    Page("therapist directory", lambda v: Visit(_named("practice:therapist-list"))),
+    Page(
+        "therapist profile",
+        lambda v: Visit(_named("practice:therapist-detail", slug=v.cast.therapist.slug)),
+    ),
+    Page("slot page", Visitors.slot_page),
+    Page("hold page", Visitors.hold_page),
+    Page(
+        "client portal",
+        lambda v: Visit(_named("practice:portal"), v.cookie(v.cast.client)),
+    ),
+    Page(
+        "intake section",
+        lambda v: Visit(_named("intake:section", step=2), v.cookie(v.cast.drafting_client)),
+    ),
+    Page(
+        "therapist week calendar",
+        lambda v: Visit(_named("scheduling:calendar"), v.cookie(v.cast.therapist.user)),
+    ),
+    Page("staff intake queue", lambda v: v.as_staff(_named("intake:queue")), staff=True),
+    Page(
+        "intake submission page",
+        lambda v: v.as_staff(_named("intake:submission-detail", pk=v.cast.submission.pk)),
+        staff=True,
+    ),
+    Page("staff message list", lambda v: v.as_staff(_named("practice:message-list")), staff=True),
+    # The other staff pages, measured at the larger size only.
+    Page(
+        "staff dashboard",
+        lambda v: v.as_staff(_named("practice:staff-dashboard")),
+        staff=True,
+        loaded=False,
+    ),
+    Page(
+        "consent overview", lambda v: v.as_staff(_named("consent:staff")), staff=True, loaded=False
+    ),
+    Page("audit log", lambda v: v.as_staff(_named("intake:audit-log")), staff=True, loaded=False),
+    Page(
+        "staff calendar",
+        lambda v: v.as_staff(_named("scheduling:staff-calendar")),
+        staff=True,
+        loaded=False,
+    ),
+]
+
+
+def visit(page: Page, visitors: Visitors) -> Visit | None:
+    """The page's address and cookie, or None when the page no longer exists by that name."""
+    try:
+        return page.visit(visitors)
+    except NoReverseMatch:
+        return None
+
+
+def count_queries(target: Visit) -> int:
+    """SQL queries of one request, served in-process; the page must answer 200."""
+    browser = Client(HTTP_HOST=HOST)
+    if target.cookie:
+        name, _, value = target.cookie.partition("=")
+        browser.cookies[name] = value
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(target.path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{target.path} answered {response.status_code}, not 200")
+    return len(queries)
+
+
+def check(base: str, target: Visit) -> str:
+    """The page's full URL, once the server has answered it with 200 (not a redirect to the
+    login page, which wrk would count as a success)."""
+    host, port = base.removeprefix("http://").split(":")
+    server = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        server.request(
+            "GET", target.path, headers={"Cookie": target.cookie} if target.cookie else {}
+        )
+        status = server.getresponse().status
+    finally:
+        server.close()
+    if status != 200:
+        raise RuntimeError(f"{target.path} answered {status} under gunicorn, not 200")
+    return base + target.path
