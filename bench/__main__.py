@@ -142,6 +142,8 @@ def run(work: Path, env: dict[str, str]) -> None:
         results.loads[workers] = {}
         log = work / f"gunicorn-{workers}.log"
         with processes.gunicorn(workers=workers, env=env, log=log) as (base, pid):
+            # Every worker up and answering before the first figure.
+            load.wrk(f"{base}/bench/bare/", connections=2 * workers, seconds=2 * WARMUP_SECONDS)
             for page in loaded:
                 target = pages.visit(page, visitors)
                 assert target is not None
@@ -149,10 +151,13 @@ def run(work: Path, env: dict[str, str]) -> None:
                 load.wrk(
                     url, connections=CONNECTIONS[0], seconds=WARMUP_SECONDS, cookie=target.cookie
                 )
-                results.loads[workers][page.name] = [
-                    load.wrk(url, connections=count, seconds=SECONDS, cookie=target.cookie)
-                    for count in CONNECTIONS
-                ]
+                results.loads[workers][page.name] = []
+                for count in CONNECTIONS:
+                    # Requests still queued from the run before finish first.
+                    pages.check(base, pages.Visit("/bench/bare/"))
+                    results.loads[workers][page.name].append(
+                        load.wrk(url, connections=count, seconds=SECONDS, cookie=target.cookie)
+                    )
             results.web_worker_mib[workers] = max(
                 processes.rss_mib(child) for child in processes.children(pid)
             )
@@ -175,9 +180,8 @@ def run(work: Path, env: dict[str, str]) -> None:
         for page in staff_pages:
             target = pages.visit(page, visitors)
             assert target is not None
-            results.staff_latency[page.name] = load.wrk(
-                pages.check(base, target), connections=1, seconds=SECONDS, cookie=target.cookie
-            )
+            pages.check(base, target)
+            results.staff_latency[page.name] = pages.one_at_a_time(base, target, seconds=SECONDS)
     step("Done")
     say("")
     report.print_report(results, say)

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import time as clock_time
 from pathlib import Path
 
 from bench import processes
@@ -35,8 +36,13 @@ def run(
 ) -> OutboxRun:
     from practice import outbox
     from practice.celery import app
-    from practice.models import OutboundMessage
+    from practice.models import OutboundMessage, PracticeSettings
 
+    # Sending hours around the clock, so the figures do not depend on the time of day the
+    # bench runs (at night on the clients' clocks, reminders would wait for the morning).
+    PracticeSettings.objects.update(
+        sending_hours_start=clock_time(0), sending_hours_end=clock_time(23, 59)
+    )
     due = _seed_due(count)
     plan_uses_index = _plan_uses_partial_index()
     app.conf.task_always_eager = False

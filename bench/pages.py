@@ -7,6 +7,8 @@ second-factor middleware lets them through as in production.
 """
 
 import http.client
+import statistics
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from bench.load import Load
 from bench.seed import Cast
 
 HOST = "127.0.0.1"
@@ -161,18 +164,45 @@ def count_queries(target: Visit) -> int:
     return len(queries)
 
 
-def check(base: str, target: Visit) -> str:
-    """The page's full URL, once the server has answered it with 200 (not a redirect to the
-    login page, which wrk would count as a success)."""
+def _get(base: str, target: Visit) -> int:
+    """One GET of the page from the bench's own server; its status."""
     host, port = base.removeprefix("http://").split(":")
     server = http.client.HTTPConnection(host, int(port), timeout=60)
     try:
-        server.request(
-            "GET", target.path, headers={"Cookie": target.cookie} if target.cookie else {}
-        )
-        status = server.getresponse().status
+        headers = {"Cookie": target.cookie} if target.cookie else {}
+        server.request("GET", target.path, headers=headers)
+        response = server.getresponse()
+        response.read()
+        return response.status
     finally:
         server.close()
+
+
+def check(base: str, target: Visit) -> str:
+    """The page's full URL, once the server has answered it with 200 (not a redirect to the
+    login page, which wrk would count as a success)."""
+    status = _get(base, target)
     if status != 200:
         raise RuntimeError(f"{target.path} answered {status} under gunicorn, not 200")
     return base + target.path
+
+
+def one_at_a_time(base: str, target: Visit, *, seconds: float, at_least: int = 3) -> Load:
+    """Latency of requests made one after another for `seconds` (and at least `at_least`),
+    so that a page slower than the run still gets a figure."""
+    timings: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    while len(timings) < at_least or time.perf_counter() - started < seconds:
+        before = time.perf_counter()
+        errors += _get(base, target) != 200
+        timings.append((time.perf_counter() - before) * 1000)
+    timings.sort()
+    return Load(
+        connections=1,
+        requests_per_second=len(timings) / (time.perf_counter() - started),
+        p50_ms=statistics.median(timings),
+        p99_ms=timings[min(len(timings) - 1, round(0.99 * (len(timings) - 1)))],
+        requests=len(timings),
+        errors=errors,
+    )

@@ -90,7 +90,11 @@ def print_report(results: Results, say) -> None:
             f"{'uses' if o.uses_partial_index else 'does NOT use'} the partial index"
         )
         outcomes = ", ".join(f"{count:,} {status}" for status, count in sorted(o.outcomes.items()))
-        say(f"  one worker (concurrency 1) after {o.send_seconds:.0f} s: {outcomes}")
+        rate = o.outcomes.get("sent", 0) / o.send_seconds
+        say(
+            f"  one worker (concurrency 1) in {o.send_seconds:.0f} s: {outcomes} "
+            f"({rate:.0f} sent/s through the file e-mail backend)"
+        )
         say(
             f"  Celery worker memory: {o.worker_main_mib:.0f} MiB main process, "
             f"{o.worker_pool_mib:.0f} MiB pool process"

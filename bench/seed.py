@@ -153,15 +153,15 @@ def seed(size: Size, say) -> Cast:
     messages = add_messages(1, size.messages, client_ids)
     say(f"  {messages:,} messages, {_inbound_texts(client_ids):,} texts received")
     say(f"  {_audit(staff):,} audit entries")
-    return _cast(staff, therapist_ids, client_ids)
+    return _cast(staff, therapist_ids, client_ids, size.in_care)
 
 
 def grow(size: Size, cast: Cast, say) -> None:
     """Grow client accounts and messages to the staff pages' size."""
-    new_ids = add_clients(len(cast.client_ids) + 1, size.large_clients)
-    cast.client_ids.extend(new_ids)
+    before = len(cast.client_ids)
+    cast.client_ids = add_clients(before + 1, size.large_clients)
     added = add_messages(size.messages + 1, size.large_messages, cast.client_ids)
-    say(f"  +{len(new_ids):,} client accounts, +{added:,} messages")
+    say(f"  +{len(cast.client_ids) - before:,} client accounts, +{added:,} messages")
 
 
 def analyze() -> None:
@@ -395,13 +395,14 @@ def _intakes(client_ids: list[int], therapist_ids: list[int], staff) -> tuple[in
 
     version = QuestionnaireVersion.objects.current_intake()
     assert version is not None, "seed_demo installs the intake questionnaire"
-    # i: the client's number; mod(i, 100) picks the status: 8 % drafts, the rest sent.
+    # i: the client's number; mod(i, 20) picks the status (any 20 clients have every one):
+    # 10 % drafts, 15 % new, 10 % in review, 50 % accepted, 10 % waitlisted, 5 % referred out.
     status = (
-        "CASE WHEN mod(i, 100) < 8 THEN 'draft' WHEN mod(i, 100) < 20 THEN 'new' "
-        "WHEN mod(i, 100) < 30 THEN 'in_review' WHEN mod(i, 100) < 85 THEN 'accepted' "
-        "WHEN mod(i, 100) < 93 THEN 'waitlisted' ELSE 'referred_out' END"
+        "CASE WHEN mod(i, 20) < 2 THEN 'draft' WHEN mod(i, 20) < 5 THEN 'new' "
+        "WHEN mod(i, 20) < 7 THEN 'in_review' WHEN mod(i, 20) < 17 THEN 'accepted' "
+        "WHEN mod(i, 20) < 19 THEN 'waitlisted' ELSE 'referred_out' END"
     )
-    sent = "mod(i, 100) >= 8"
+    sent = "mod(i, 20) >= 2"
     urgent = "mod(i, 37) = 0"
     acknowledged = f"{urgent} AND mod(i, 74) = 0"
     when = "now() - make_interval(secs => i * %(spread)s)"
@@ -419,12 +420,12 @@ def _intakes(client_ids: list[int], therapist_ids: list[int], staff) -> tuple[in
             "urgent_acknowledged_at": (
                 f"CASE WHEN {acknowledged} THEN {when} + interval '1 hour' END"
             ),
-            "assigned_therapist": "CASE WHEN mod(i, 100) >= 30 AND mod(i, 100) < 85 "
+            "assigned_therapist": "CASE WHEN mod(i, 20) BETWEEN 7 AND 16 "
             "THEN (%(therapists)s::bigint[])[1 + mod(i, %(therapist_count)s)] END",
             "created_at": f"{when} - interval '2 days'",
             "updated_at": when,
             "submitted_at": f"CASE WHEN {sent} THEN {when} END",
-            "status_changed_at": f"CASE WHEN mod(i, 100) >= 20 THEN {when} + interval '3 days' END",
+            "status_changed_at": f"CASE WHEN mod(i, 20) >= 5 THEN {when} + interval '3 days' END",
         },
         count=len(client_ids),
         clients=client_ids,
@@ -626,13 +627,19 @@ def _audit(staff) -> int:
     return written
 
 
-def _cast(staff, therapist_ids: list[int], client_ids: list[int]) -> Cast:
+def _cast(staff, therapist_ids: list[int], client_ids: list[int], in_care: int) -> Cast:
     from intake.models import Submission
-    from practice.models import Therapist, User
+    from practice.models import Therapist
     from scheduling.models import SessionType
 
     therapist = Therapist.objects.select_related("user").get(pk=therapist_ids[0])
-    submission = Submission.objects.filter(status="accepted", urgent=False).order_by("pk").first()
+    # The portal's client: the first one in care with an accepted intake; its page for staff.
+    submission = (
+        Submission.objects.filter(status="accepted", urgent=False, client__in=client_ids[:in_care])
+        .select_related("client")
+        .order_by("pk")
+        .first()
+    )
     draft = (
         Submission.objects.filter(status="draft").select_related("client").order_by("pk").first()
     )
@@ -643,7 +650,7 @@ def _cast(staff, therapist_ids: list[int], client_ids: list[int]) -> Cast:
         session_type=SessionType.objects.filter(new_clients_may_book=True)
         .order_by("-duration")
         .first(),
-        client=User.objects.get(pk=client_ids[0]),
+        client=submission.client,
         drafting_client=draft.client,
         submission=submission,
         client_ids=client_ids,
