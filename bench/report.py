@@ -63,11 +63,11 @@ def print_report(results: Results, say) -> None:
         say("\nStaff pages at the larger size, one request at a time (4 workers):")
         say(
             table(
-                ["page", "SQL", "p50", "p99", "req/s"],
+                ["page", "SQL (first / larger size)", "p50", "p99", "req/s"],
                 [
                     [
                         name,
-                        str(results.queries.get(name, {}).get("large", "-")),
+                        " / ".join(str(n) for n in results.queries.get(name, {}).values()),
                         ms(load.p50_ms),
                         ms(load.p99_ms),
                         f"{load.requests_per_second:,.0f}",

@@ -134,6 +134,15 @@ def insert_select(
         return cursor.rowcount
 
 
+def unnest(alias: str, rows: list[tuple], **columns: str) -> tuple[str, dict[str, list]]:
+    """Python rows as a table for `insert_select`: `unnest(...) AS alias(columns)` and its
+    parameters; `columns` names each column of the rows with its SQL type, in order."""
+    names = list(columns)
+    params = {f"{alias}_{name}": [row[n] for row in rows] for n, name in enumerate(names)}
+    arrays = ", ".join(f"%({alias}_{name})s::{sql_type}[]" for name, sql_type in columns.items())
+    return f"unnest({arrays}) AS {alias}({', '.join(names)})", params
+
+
 def seed(size: Size, say) -> Cast:
     """Seed the first size; returns who the pages are measured as."""
     from practice.models import User
@@ -437,31 +446,28 @@ def _intakes(client_ids: list[int], therapist_ids: list[int], staff) -> tuple[in
     )
     answers, scores = _answer_patterns()
     submissions = f"{Submission._meta.db_table} AS s"
+    answer_rows, answer_params = unnest(
+        "a", answers, pattern="int", question="bigint", page="int", value="jsonb"
+    )
     answered = insert_select(
         Answer,
-        f"""{submissions} JOIN unnest(%(patterns)s::int[], %(questions)s::bigint[],
-                                      %(pages)s::int[], %(answer_values)s::jsonb[])
-                AS a(pattern, question, page, value)
-              ON a.pattern = mod(s.id, {PATTERNS})
-           WHERE s.status <> 'draft' OR a.page < s.resume_step""",
+        f"""{submissions} JOIN {answer_rows} ON a.pattern = mod(s.id, {PATTERNS})
+            WHERE s.status <> 'draft' OR a.page < s.resume_step""",
         {
             "submission": "s.id",
             "question": "a.question",
             "value": "a.value",
             "updated_at": "s.updated_at",
         },
-        patterns=[a[0] for a in answers],
-        questions=[a[1] for a in answers],
-        pages=[a[2] for a in answers],
-        answer_values=[a[3] for a in answers],
+        **answer_params,
+    )
+    score_rows, score_params = unnest(
+        "r", scores, pattern="int", instrument="text", total="int", severity="text", item9="bool"
     )
     insert_select(
         ScreenerResult,
-        f"""{submissions} JOIN unnest(%(patterns)s::int[], %(instruments)s::text[],
-                                      %(totals)s::int[], %(severities)s::text[], %(item9)s::bool[])
-                AS r(pattern, instrument, total, severity, item9)
-              ON r.pattern = mod(s.id, {PATTERNS})
-           WHERE s.status <> 'draft'""",
+        f"""{submissions} JOIN {score_rows} ON r.pattern = mod(s.id, {PATTERNS})
+            WHERE s.status <> 'draft'""",
         {
             "submission": "s.id",
             "instrument": "r.instrument",
@@ -470,11 +476,7 @@ def _intakes(client_ids: list[int], therapist_ids: list[int], staff) -> tuple[in
             "item9_positive": "r.item9",
             "created_at": "s.submitted_at",
         },
-        patterns=[s[0] for s in scores],
-        instruments=[s[1] for s in scores],
-        totals=[s[2] for s in scores],
-        severities=[s[3] for s in scores],
-        item9=[s[4] for s in scores],
+        **score_params,
     )
     return Submission.objects.count(), answered
 
