@@ -25,7 +25,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:  # the bench modules import Django, which is set up in main()
+    from bench.load import Load
+    from bench.pages import Page, Visitors
+    from bench.report import Results
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -114,7 +120,7 @@ def _server_env(database: dict) -> dict[str, str]:
 
 
 def run(work: Path, env: dict[str, str]) -> None:
-    from bench import load, outbox, pages, processes, report, seed, slots
+    from bench import outbox, report, seed, slots
     from bench.pages import PAGES, Visitors
 
     size = seed.Size().scaled(SCALE)
@@ -126,41 +132,14 @@ def run(work: Path, env: dict[str, str]) -> None:
     visitors = Visitors(cast)
 
     step("Counting SQL queries per page (in-process)")
-    for page in PAGES:
-        target = pages.visit(page, visitors)
-        if target is None:
-            results.missing_pages.append(page.name)
-            continue
-        results.queries[page.name] = {"first": pages.count_queries(target)}
+    _count_queries(PAGES, visitors, results, "first")
 
     step("Timing 60 days of slots")
     results.slots = slots.time_60_days(cast.therapist, cast.session_type)
 
-    loaded = [page for page in PAGES if page.loaded and page.name in results.queries]
     for workers in WORKERS:
-        step(f"Loading {len(loaded)} pages with wrk, gunicorn with {workers} workers")
-        results.loads[workers] = {}
-        log = work / f"gunicorn-{workers}.log"
-        with processes.gunicorn(workers=workers, env=env, log=log) as (base, pid):
-            # Every worker up and answering before the first figure.
-            load.wrk(f"{base}/bench/bare/", connections=2 * workers, seconds=2 * WARMUP_SECONDS)
-            for page in loaded:
-                target = pages.visit(page, visitors)
-                assert target is not None
-                url = pages.check(base, target)
-                load.wrk(
-                    url, connections=CONNECTIONS[0], seconds=WARMUP_SECONDS, cookie=target.cookie
-                )
-                results.loads[workers][page.name] = []
-                for count in CONNECTIONS:
-                    # Requests still queued from the run before finish first.
-                    pages.check(base, pages.Visit("/bench/bare/"))
-                    results.loads[workers][page.name].append(
-                        load.wrk(url, connections=count, seconds=SECONDS, cookie=target.cookie)
-                    )
-            results.web_worker_mib[workers] = max(
-                processes.rss_mib(child) for child in processes.children(pid)
-            )
+        step(f"Loading the pages with wrk, gunicorn with {workers} workers")
+        _load_pages(workers, visitors, results, env, work)
 
     step(f"Handing {DUE:,} due messages to Celery")
     results.outbox = outbox.run(cast, count=DUE, send_seconds=SEND_SECONDS, env=env, logs=work)
@@ -169,22 +148,85 @@ def run(work: Path, env: dict[str, str]) -> None:
     seed.grow(size, cast, say)
     seed.analyze()
     results.sizes["Larger size"] = seed.table_sizes()
-    staff_pages = [page for page in PAGES if page.staff and page.name in results.queries]
-    for page in staff_pages:
-        target = pages.visit(page, visitors)
-        assert target is not None
-        results.queries[page.name]["large"] = pages.count_queries(target)
-    step(f"Timing {len(staff_pages)} staff pages one request at a time")
-    log = work / "gunicorn-staff.log"
-    with processes.gunicorn(workers=STAFF_WORKERS, env=env, log=log) as (base, _pid):
-        for page in staff_pages:
-            target = pages.visit(page, visitors)
-            assert target is not None
-            pages.check(base, target)
-            results.staff_latency[page.name] = pages.one_at_a_time(base, target, seconds=SECONDS)
+    staff_pages = [page for page in PAGES if page.staff]
+    _count_queries(staff_pages, visitors, results, "larger")
+    step("Timing the staff pages one request at a time")
+    _time_staff_pages(staff_pages, visitors, results, env, work)
     step("Done")
     say("")
     report.print_report(results, say)
+
+
+def _count_queries(
+    pages_to_count: "list[Page]", visitors: "Visitors", results: "Results", size: str
+) -> None:
+    from bench import pages
+
+    for page in pages_to_count:
+        if page.name in results.broken:
+            continue
+        try:
+            target = pages.visit(page, visitors)
+            results.queries.setdefault(page.name, {})[size] = pages.count_queries(target)
+        except pages.PageError as error:
+            results.broken[page.name] = str(error)
+
+
+def _load_pages(
+    workers: int, visitors: "Visitors", results: "Results", env: dict[str, str], work: Path
+) -> None:
+    """wrk at each number of connections against each page, then the web workers' memory."""
+    from bench import load, pages, processes
+
+    loads: dict[str, list[Load]] = {}
+    results.loads[workers] = loads
+    log = work / f"gunicorn-{workers}.log"
+    with processes.gunicorn(workers=workers, env=env, log=log) as (base, pid):
+        # Every worker up and answering before the first figure.
+        load.wrk(f"{base}/bench/bare/", connections=2 * workers, seconds=2 * WARMUP_SECONDS)
+        for page in pages.PAGES:
+            if not page.loaded or page.name in results.broken:
+                continue
+            try:
+                target = pages.visit(page, visitors)
+                url = pages.check(base, target)
+            except pages.PageError as error:
+                results.broken[page.name] = str(error)
+                continue
+            load.wrk(url, connections=CONNECTIONS[0], seconds=WARMUP_SECONDS, cookie=target.cookie)
+            loads[page.name] = []
+            for count in CONNECTIONS:
+                # Requests still queued from the run before finish first.
+                pages.check(base, pages.Visit("/bench/bare/"))
+                loads[page.name].append(
+                    load.wrk(url, connections=count, seconds=SECONDS, cookie=target.cookie)
+                )
+        results.web_worker_mib[workers] = max(
+            processes.rss_mib(child) for child in processes.children(pid)
+        )
+
+
+def _time_staff_pages(
+    staff_pages: "list[Page]",
+    visitors: "Visitors",
+    results: "Results",
+    env: dict[str, str],
+    work: Path,
+) -> None:
+    from bench import pages, processes
+
+    log = work / "gunicorn-staff.log"
+    with processes.gunicorn(workers=STAFF_WORKERS, env=env, log=log) as (base, _pid):
+        for page in staff_pages:
+            if page.name in results.broken:
+                continue
+            try:
+                target = pages.visit(page, visitors)
+                pages.check(base, target)
+            except pages.PageError as error:
+                results.broken[page.name] = str(error)
+                continue
+            results.staff_latency[page.name] = pages.one_at_a_time(base, target, seconds=SECONDS)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class Visitors:
             },
         )
         if response.status_code != 302:
-            raise RuntimeError(f"Holding a time answered {response.status_code}")
+            raise PageError(f"holding a time answered {response.status_code}, not 302")
         name = settings.SESSION_COOKIE_NAME
         return Visit(response["Location"], f"{name}={browser.cookies[name].value}")
 
@@ -143,12 +143,16 @@ PAGES = [
 ]
 
 
-def visit(page: Page, visitors: Visitors) -> Visit | None:
-    """The page's address and cookie, or None when the page no longer exists by that name."""
+class PageError(Exception):
+    """The page cannot be measured: its URL name is gone, or it does not answer 200."""
+
+
+def visit(page: Page, visitors: Visitors) -> Visit:
+    """The page's address and the cookie of the person it is measured as."""
     try:
         return page.visit(visitors)
-    except NoReverseMatch:
-        return None
+    except NoReverseMatch as error:
+        raise PageError(f"no URL by that name any more ({error})") from error
 
 
 def count_queries(target: Visit) -> int:
@@ -160,7 +164,7 @@ def count_queries(target: Visit) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = browser.get(target.path)
     if response.status_code != 200:
-        raise RuntimeError(f"{target.path} answered {response.status_code}, not 200")
+        raise PageError(f"{target.path} answered {response.status_code} in-process, not 200")
     return len(queries)
 
 
@@ -183,7 +187,7 @@ def check(base: str, target: Visit) -> str:
     login page, which wrk would count as a success)."""
     status = _get(base, target)
     if status != 200:
-        raise RuntimeError(f"{target.path} answered {status} under gunicorn, not 200")
+        raise PageError(f"{target.path} answered {status} under gunicorn, not 200")
     return base + target.path
 
 
