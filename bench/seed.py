@@ -13,6 +13,7 @@ have an intake (one per person, as the model allows); the rest of the accounts h
 messages.
 """
 
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -147,7 +148,7 @@ def seed(size: Size, say) -> Cast:
     """Seed the first size; returns who the pages are measured as."""
     from practice.models import User
 
-    call_command("seed_demo", stdout=_Quiet())
+    call_command("seed_demo", stdout=io.StringIO())
     staff = User.objects.get(email="staff@example.org")
     therapist_ids = _therapists(size.therapists)
     _second_factor([staff.pk, *User.objects.filter(role="therapist").values_list("pk", flat=True)])
@@ -179,11 +180,6 @@ def analyze() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
-class _Quiet:
-    def write(self, text: str) -> None:
-        pass
-
-
 def _therapists(count: int) -> list[int]:
     """The demo's therapists and bench therapists up to `count`, each with weekday hours."""
     from practice.models import Therapist, User
@@ -193,10 +189,11 @@ def _therapists(count: int) -> list[int]:
     existing = Therapist.objects.count()
     for n in range(existing + 1, count + 1):
         user = User.objects.create_user(
-            f"therapist{n}@example.org", first_name="Bench", last_name=f"Therapist {n}"
+            f"therapist{n}@example.org",
+            role=User.Role.THERAPIST,
+            first_name="Bench",
+            last_name=f"Therapist {n}",
         )
-        user.role = User.Role.THERAPIST
-        user.save(update_fields=["role"])
         therapist = Therapist.objects.create(
             user=user,
             slug=f"bench-therapist-{n}",
