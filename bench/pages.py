@@ -192,12 +192,18 @@ def check(base: str, target: Visit) -> str:
 
 
 def one_at_a_time(base: str, target: Visit, *, seconds: float, at_least: int = 3) -> Load:
-    """Latency of requests made one after another for `seconds` (and at least `at_least`),
-    so that a page slower than the run still gets a figure."""
+    """Latency of requests made one after another for `seconds`, and at least `at_least` of
+    them unless that takes three times as long: a page slower than the run still gets a figure,
+    and a very slow one does not hold the run up."""
     timings: list[float] = []
     errors = 0
     started = time.perf_counter()
-    while len(timings) < at_least or time.perf_counter() - started < seconds:
+
+    def more() -> bool:
+        elapsed = time.perf_counter() - started
+        return elapsed < seconds or (len(timings) < at_least and elapsed < 3 * seconds)
+
+    while not timings or more():
         before = time.perf_counter()
         errors += _get(base, target) != 200
         timings.append((time.perf_counter() - before) * 1000)
