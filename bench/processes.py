@@ -57,6 +57,8 @@ def redis_server(port: int | None, log: Path) -> Iterator[str]:
         port = free_port()
     else:
         with socket.socket() as probe:
+            # As Redis binds: only a listening server, not old connections, makes it fail.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

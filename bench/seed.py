@@ -265,6 +265,7 @@ def _monday(day: date) -> date:
 
 def _appointments(therapist_ids: list[int], client_ids: list[int], size: Size) -> tuple[int, int]:
     """Past sessions (five a weekday) and the next weeks' (three a weekday), per caseload."""
+    from practice.models import Therapist
     from scheduling.models import Appointment, SessionType
 
     session_type = SessionType.objects.filter(duration=timedelta(minutes=50)).first()
@@ -276,8 +277,11 @@ def _appointments(therapist_ids: list[int], client_ids: list[int], size: Size) -
         "therapist": "t.id",
         "client": "(%(clients)s::bigint[])[1 + (t.ord - 1) * %(caseload)s + mod(k, %(caseload)s)]",
         "session_type": "%(session_type)s",
+        "starts_at": "s.starts_at",
+        "ends_at": "s.starts_at + %(duration)s",
     }
-    # Weekday d (0 = the Monday FUTURE_WEEKS... before) of week w at local hour h, as an instant.
+    # Session k of each therapist: on weekday k / per_day counted from `monday`'s week (back
+    # for the past, ahead for the future), at local hour hours[k mod per_day] in their zone.
     slots = """
         unnest(%(therapists)s::bigint[], %(zones)s::text[]) WITH ORDINALITY AS t(id, zone, ord),
         generate_series(0, %(per)s - 1) AS k,
@@ -286,8 +290,6 @@ def _appointments(therapist_ids: list[int], client_ids: list[int], size: Size) -
                          + make_time((%(hours)s::int[])[1 + mod(k, %(per_day)s)], 0, 0))
                         AT TIME ZONE t.zone AS starts_at) AS s
     """
-    from practice.models import Therapist
-
     zones = dict(Therapist.objects.values_list("pk", "time_zone"))
     params = {
         "therapists": therapist_ids,
@@ -302,8 +304,6 @@ def _appointments(therapist_ids: list[int], client_ids: list[int], size: Size) -
         slots,
         {
             **common,
-            "starts_at": "s.starts_at",
-            "ends_at": "s.starts_at + %(duration)s",
             "status": "CASE mod(k * 7 + t.ord, 20) WHEN 0 THEN 'no_show' WHEN 1 THEN 'cancelled'"
             " WHEN 2 THEN 'late_cancelled' ELSE 'attended' END",
             "cancelled_at": "CASE WHEN mod(k * 7 + t.ord, 20) IN (1, 2) "
@@ -319,14 +319,12 @@ def _appointments(therapist_ids: list[int], client_ids: list[int], size: Size) -
         sign=-1,
         offset=1,
     )
-    # Upcoming sessions from next Monday on, and in the rest of this week.
+    # Upcoming sessions: the rest of this week and the weeks after it.
     future = insert_select(
         Appointment,
         slots + " WHERE s.starts_at > now()",
         {
             **common,
-            "starts_at": "s.starts_at",
-            "ends_at": "s.starts_at + %(duration)s",
             "status": "'booked'",
             "booked_at": "now() - interval '7 days'",
         },
