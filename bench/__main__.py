@@ -21,6 +21,7 @@ BENCH_SEND_SECONDS (15), BENCH_REDIS_PORT (a free port). DATABASE_URL names the 
 """
 
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -56,6 +57,8 @@ def step(text: str) -> None:
 
 
 def main() -> None:
+    # Stopped from outside (timeout, a CI limit): still stop the servers and drop the database.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(f"Stopped by signal {number}"))
     work = Path(tempfile.mkdtemp(prefix="practice-bench-"))
     from bench import processes
 
