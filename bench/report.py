@@ -1,7 +1,10 @@
 """The bench's figures as tables, each target with PASS or FAIL beside it."""
 
 import math
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bench.load import Load
 from bench.outbox import OutboxRun
@@ -21,6 +24,21 @@ SLOTS_LOADED_MS = 4.0
 HAND_OVER_SECONDS = 5.0
 
 
+def machine() -> str:
+    """When and where: the date, the processor and how busy the machine is (load average)."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown processor",
+    )
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{now}, {os.cpu_count()} CPUs ({model}), load average {load}"
+
+
 @dataclass
 class Results:
     sizes: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -30,6 +48,7 @@ class Results:
     slots: SlotTiming | None = None
     outbox: OutboxRun | None = None
     staff_latency: dict[str, Load] = field(default_factory=dict)
+    started_on: str = field(default_factory=machine)
     broken: dict[str, str] = field(default_factory=dict)  # page -> why it was not measured
 
 
@@ -50,6 +69,8 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def print_report(results: Results, say) -> None:
+    say(f"Started {results.started_on}")
+    say(f"Ended   {machine()}")
     for label, size in results.sizes.items():
         say(f"{label}: " + ", ".join(f"{count:,} {name}" for name, count in size.items()))
     for workers, pages in results.loads.items():
