@@ -1,4 +1,5 @@
-"""Speed figures (`make bench`): development tools, kept out of the apps.
+"""Speed figures and performance targets (`make bench`, `python -m bench`), kept out of the apps.
 
-Benchmarks may seed data with the test factories; the apps never import this package or tests/.
+The bench seeds its own database in bulk SQL (seed.py) and starts its own servers
+(processes.py); the apps never import this package.
 """

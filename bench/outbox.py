@@ -1,214 +1,146 @@
-# ruff: noqa: T201  (a bench prints its figures)
-"""How fast the outbox works through a backlog: `python -m bench.outbox` (or `make bench`).
+"""The outbox under a backlog: the dispatcher handing 10,000 due reminders to Celery, then one
+worker (concurrency 1) working through them for a while, through the file e-mail backend.
 
-Prints how long the dispatcher takes to claim 10,000 due reminders and one Celery worker
-(concurrency 1) to send them through Django's file e-mail backend, and the plan PostgreSQL
-uses for the dispatcher's query (it should be the partial index `outbound_scheduled_due`).
-
-Needs, in the environment:
-  DATABASE_URL       a PostgreSQL server where the user may create databases; a throwaway
-                     database bench_<name> is created and dropped (the named one is untouched)
-  CELERY_BROKER_URL  a Redis database the bench may empty (e.g. redis://127.0.0.1:6379/8)
-  DJANGO_SECRET_KEY  any value (DJANGO_DEBUG=false, as in production)
-Optional: BENCH_MESSAGES (10000), BENCH_HISTORY (50000 sent messages already in the table).
+The reminders are about the seeded upcoming sessions and sit beside the seeded message history,
+so the dispatcher's query runs against a table of a practice's size.
 """
 
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass
+from datetime import time as clock_time
 from pathlib import Path
 
-MESSAGES = int(os.environ.get("BENCH_MESSAGES", "10000"))
-HISTORY = int(os.environ.get("BENCH_HISTORY", "50000"))
-MAIL_DIR = Path(tempfile.mkdtemp(prefix="practice-bench-mail-"))
+from bench import processes
+from bench.seed import Cast, insert_select
+
+DUE_KEY_PREFIX = "bench:due:"
 
 
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
-    os.environ["DJANGO_EMAIL_FILE_PATH"] = str(MAIL_DIR)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, teardown_databases
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("The bench needs PostgreSQL: set DATABASE_URL=postgres://...")
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        sys.exit("The bench needs a Redis broker: set CELERY_BROKER_URL=redis://.../<n>")
-    database["TEST"]["NAME"] = f"bench_{database['NAME']}"
-    print(f"Creating {database['TEST']['NAME']} and migrating...", flush=True)
-    created = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
-        run()
-    finally:
-        teardown_databases(created, verbosity=0)
+@dataclass(frozen=True)
+class OutboxRun:
+    due: int
+    handed_over: int
+    dispatch_seconds: float
+    uses_partial_index: bool
+    send_seconds: float
+    outcomes: dict[str, int]  # status of the due messages after the worker's time
+    worker_main_mib: float
+    worker_pool_mib: float
 
 
-def run() -> None:
-    import redis
-    from django.conf import settings
-    from django.db import connection
-
+def run(
+    cast: Cast, *, count: int, send_seconds: float, env: dict[str, str], logs: Path
+) -> OutboxRun:
     from practice import outbox
     from practice.celery import app
-    from practice.models import OutboundMessage
+    from practice.models import OutboundMessage, PracticeSettings
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    seed()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print_plan()
+    # Sending hours around the clock, so the figures do not depend on the time of day the
+    # bench runs (at night on the clients' clocks, reminders would wait for the morning).
+    PracticeSettings.objects.update(
+        sending_hours_start=clock_time(0), sending_hours_end=clock_time(23, 59)
+    )
+    due = _seed_due(count)
+    plan_uses_index = _plan_uses_partial_index()
+    app.conf.task_always_eager = False
+    started = time.perf_counter()
+    handed_over = outbox.dispatch_due_messages()
+    dispatch_seconds = time.perf_counter() - started
 
-    worker = start_worker(connection.settings_dict)
+    worker = _start_worker(env, logs / "worker.log")
     try:
-        app.conf.task_always_eager = False
-        started = time.perf_counter()
-        handed_over = outbox.dispatch_due_messages()
-        claimed = time.perf_counter() - started
-        sent = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENT)
-        deadline = started + 900
-        while sent.count() < MESSAGES + HISTORY and time.perf_counter() < deadline:
-            time.sleep(0.5)
-        elapsed = time.perf_counter() - started
+        time.sleep(send_seconds)
+        pool = processes.children(worker.pid)
+        main_mib = processes.rss_mib(worker.pid)
+        pool_mib = max((processes.rss_mib(pid) for pid in pool), default=0.0)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
-    done = sent.count() - HISTORY
-    # The file backend may append several messages to one file: count Message-IDs instead.
-    ids = [
-        line
-        for path in MAIL_DIR.iterdir()
-        for line in path.read_text().splitlines()
-        if line.startswith("Message-ID:")
-    ]
-    print()
-    print(f"Dispatcher: claimed and handed over {handed_over:,} due messages in {claimed:.2f} s")
-    print(f"One worker: sent {done:,} of {MESSAGES:,} in {elapsed:.1f} s ({done / elapsed:.0f}/s)")
-    print(f"E-mails written: {len(ids):,}, distinct Message-IDs: {len(set(ids)):,}")
-    print(f"Per message: {1000 * elapsed / max(done, 1):.1f} ms (claim, render, write, mark)")
-
-
-def seed() -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from practice.models import OutboundMessage, Therapist, User
-    from scheduling.models import Appointment, SessionType
-
-    print(f"Writing {MESSAGES:,} due reminders and {HISTORY:,} sent messages...", flush=True)
-    therapist_user = User.objects.create_user("bench.therapist@example.org", role="therapist")
-    therapist = Therapist.objects.create(
-        user=therapist_user, slug="bench", public_name="Bench Therapist", bio=".", credentials="."
-    )
-    session_type = SessionType.objects.create(name="Bench session")
-    clients = User.objects.bulk_create(
-        User(email=f"client{n}@example.org", first_name=f"Client{n}", role="client")
-        for n in range(100)
-    )
-    start = timezone.now() + timedelta(days=3)
-    appointments = Appointment.objects.bulk_create(
-        Appointment(
-            therapist=therapist,
-            client=clients[n % len(clients)],
-            session_type=session_type,
-            starts_at=start + timedelta(hours=n),
-            ends_at=start + timedelta(hours=n, minutes=50),
+        processes.stop(worker)
+    outcomes = Counter(
+        OutboundMessage.objects.filter(key__startswith=DUE_KEY_PREFIX).values_list(
+            "status", flat=True
         )
-        for n in range(MESSAGES)
     )
-    appointment_type = ContentType.objects.get_for_model(Appointment)
-    now = timezone.now()
-    OutboundMessage.objects.bulk_create(
-        (
-            OutboundMessage(
-                key=f"history:{n}",
-                to="old@example.org",
-                template="appointment_reminder",
-                status=OutboundMessage.Status.SENT,
-                due_at=now - timedelta(days=1 + n % 365),
-            )
-            for n in range(HISTORY)
-        ),
-        batch_size=5000,
-    )
-    OutboundMessage.objects.bulk_create(
-        (
-            OutboundMessage(
-                key=f"appointment:{appointment.pk}:reminder-48h:email",
-                to=appointment.client.email,
-                recipient=appointment.client,
-                template="appointment_reminder",
-                about_type=appointment_type,
-                about_id=appointment.pk,
-                due_at=now - timedelta(seconds=1),
-            )
-            for appointment in appointments
-            if appointment.client is not None  # all of them: each was created with a client
-        ),
-        batch_size=5000,
+    return OutboxRun(
+        due=due,
+        handed_over=handed_over,
+        dispatch_seconds=dispatch_seconds,
+        uses_partial_index=plan_uses_index,
+        send_seconds=send_seconds,
+        outcomes=dict(outcomes),
+        worker_main_mib=main_mib,
+        worker_pool_mib=pool_mib,
     )
 
 
-def print_plan() -> None:
+def _seed_due(count: int) -> int:
+    """`count` e-mail reminders due a second ago, about the seeded upcoming sessions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from practice.models import OutboundMessage, User
+    from scheduling.models import Appointment
+
+    upcoming = list(
+        Appointment.objects.filter(status="booked", client__isnull=False)
+        .order_by("starts_at")
+        .values_list("pk", "client_id")
+    )
+    return insert_select(
+        OutboundMessage,
+        f"""generate_series(1, %(count)s) AS n,
+            LATERAL (SELECT 1 + mod(n, %(upcoming)s) AS i) AS x
+            JOIN {User._meta.db_table} AS u ON u.id = (%(clients)s::bigint[])[x.i]""",
+        {
+            "key": f"'{DUE_KEY_PREFIX}' || n",
+            "recipient": "u.id",
+            "to": "u.email",
+            "template": "'appointment_reminder'",
+            "about_type": "%(appointment_type)s",
+            "about_id": "(%(appointments)s::bigint[])[x.i]",
+            "due_at": "now() - interval '1 second'",
+        },
+        count=count,
+        upcoming=len(upcoming),
+        clients=[client for _pk, client in upcoming],
+        appointments=[pk for pk, _client in upcoming],
+        appointment_type=ContentType.objects.get_for_model(Appointment).pk,
+    )
+
+
+def _plan_uses_partial_index() -> bool:
+    """Whether PostgreSQL plans the dispatcher's query on the partial index of due rows."""
+    from datetime import timedelta
+
     from django.db import transaction
     from django.utils import timezone
 
     from practice import outbox
 
     query = (
-        outbox.dispatch_queryset(timezone.now())
+        outbox.dispatch_queryset(timezone.now() - timedelta(minutes=5))
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)[: outbox.DISPATCH_BATCH_SIZE]
     )
     with transaction.atomic():
-        plan = query.explain()
-    print("\nThe dispatcher's query plan:")
-    print("  " + plan.replace("\n", "\n  "))
-    verdict = "uses" if "outbound_scheduled_due" in plan else "does NOT use"
-    print(f"-> {verdict} the partial index outbound_scheduled_due\n", flush=True)
+        return "outbound_scheduled_due" in query.explain()
 
 
-def start_worker(database: dict) -> subprocess.Popen:
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    url = f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT'] or 5432}"
-    log = MAIL_DIR.parent / f"{MAIL_DIR.name}-worker.log"
-    environment = {**os.environ, "DATABASE_URL": f"{url}/{database['NAME']}"}
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "practice", "worker", "--concurrency", "1"),
-        *(
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            "bench@%h",
-        ),
-    ]
-    with log.open("w") as output:
-        worker = subprocess.Popen(  # noqa: S603
-            command,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    # The worker logs nothing at WARNING when it is ready: wait for its first answer instead.
+def _start_worker(env: dict[str, str], log: Path):
     from practice.celery import app
 
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "practice", "worker", "--concurrency", "1"),
+        *("--loglevel", "WARNING", "--without-gossip", "--without-mingle"),
+        *("--hostname", f"bench-{os.getpid()}@%h"),
+    ]
+    worker = processes.start(command, env=env, log=log)
+    # The worker logs nothing at WARNING when it is ready: wait for its first answer instead.
     for _ in range(120):
         if worker.poll() is not None:
             sys.exit(f"The worker stopped: see {log}")
         if app.control.ping(timeout=0.5):
             return worker
+    processes.stop(worker)
     sys.exit(f"The worker did not start: see {log}")
-
-
-if __name__ == "__main__":
-    main()
