@@ -166,8 +166,9 @@ def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
     page = client.get(response.url)
     assert "Held for you until 2:10 PM" in page.text  # noon in Denver is 2 PM in New York
     assert "Wednesday 9 January 2030, 12:00 PM EST" in page.text
-    signup = f'href="/accounts/signup/?next=/scheduling/holds/{held.pk}/"'
-    assert signup in page.text
+    # Signing up happens on this page; an existing client logs in and comes back to it.
+    assert f'action="/scheduling/holds/{held.pk}/sign-up/"' in page.text
+    assert f'href="/accounts/login/?next=/scheduling/holds/{held.pk}/"' in page.text
 
 
 @pytest.mark.parametrize(
