@@ -93,6 +93,7 @@ def test_a_new_visitor_books_from_a_therapists_page_in_three_steps(
     assert len(steps) <= 3, steps
     booked = Appointment.objects.get(client__email="sam@example.org")
     assert booked.therapist.slug == "maya-chen" and booked.session_type.name == "First session"
+    assert booked.client.time_zone == "America/New_York"  # the browser's, found by the page
     page.get_by_role("link", name="Go to your portal").click()
     expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
 

@@ -1,0 +1,243 @@
+"""The one-page chooser, signing up on the held time, the day view and help choosing."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from practice.models import User
+from scheduling.models import Appointment
+from tests.factories import make_client, make_session_type, make_therapist, make_weekly_hours
+from tests.scheduling.conftest import denver
+
+pytestmark = pytest.mark.django_db
+
+FIND = "/scheduling/book/"
+HOLD = "/scheduling/book/dana-whitfield/hold/"
+DETAILS = {
+    "first_name": "Robin",
+    "last_name": "Sato",
+    "email": "robin@example.org",
+    "password1": "a-calm-long-password-8",
+    "time_zone": "America/New_York",
+    "payment": "insurance",
+}
+
+
+def hold(client, session_type, starts_at) -> int:
+    response = client.post(
+        HOLD, {"session_type": session_type.pk, "starts_at": starts_at.isoformat()}
+    )
+    return int(re.fullmatch(r"/scheduling/holds/(\d+)/", response.url).group(1))
+
+
+def mailed_code() -> str:
+    return re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+
+
+# The one-page chooser -------------------------------------------------------------------------
+
+
+def test_anyone_shows_each_time_with_the_first_therapist_free_then(
+    client, dana, first_session, frozen
+):
+    other = make_therapist(email="ole@example.org", first_name="Ole", last_name="Berg")
+    make_weekly_hours(therapist=other)
+    first_session.therapists.add(other)
+    Appointment.objects.create(
+        therapist=dana.therapist,
+        client=make_client(email="c@example.org"),
+        session_type=first_session,
+        starts_at=denver(9, 9),
+        ends_at=denver(9, 10),
+    )
+    response = client.get(
+        FIND, {"session_type": first_session.pk, "week": "2030-01-07", "day": "2030-01-09"}
+    )
+    assert response.status_code == 200
+    wednesday = response.text.split('id="chosen-day-heading"')[1].split("</ul>")[0]
+    # 9:00 is taken for Dana, so Ole has it; at 10:00 Dana (first by name) is free again.
+    nine = wednesday.split('value="2030-01-09T16:00:00+00:00"')[1].split("</button>")[0]
+    ten = wednesday.split('value="2030-01-09T17:00:00+00:00"')[1].split("</button>")[0]
+    assert "/scheduling/book/ole-berg/hold/" in nine and "Ole Berg" in nine
+    assert "/scheduling/book/dana-whitfield/hold/" in ten and "Dana Whitfield" in ten
+
+
+def test_choosing_one_therapist_shows_only_their_times(client, dana, first_session, frozen):
+    other = make_therapist(email="ole@example.org", first_name="Ole", last_name="Berg")
+    first_session.therapists.add(other)  # no hours: no times
+    response = client.get(FIND, {"therapist": "ole-berg", "session_type": first_session.pk})
+    assert "There are no open times" in response.text
+    response = client.get(FIND, {"therapist": "dana-whitfield"})
+    assert "9:00 AM" in response.text and "Ole Berg" not in response.text.split("slot-list")[1]
+
+
+def test_the_chooser_runs_the_same_queries_with_1_and_200_appointments(
+    client, dana, first_session, frozen, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(FIND, {"week": "2030-01-14"}).status_code == 200
+        return len(queries)
+
+    client.get(FIND)
+    with_one = count_queries()
+    other = make_therapist(email="ole@example.org", first_name="Ole", last_name="Berg")
+    make_weekly_hours(therapist=other)
+    first_session.therapists.add(other)
+    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
+    Appointment.objects.bulk_create(
+        Appointment(
+            therapist=therapist,
+            client=clients[n % 3],
+            session_type=first_session,
+            starts_at=denver(15, 9) + timedelta(hours=n),
+            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
+        )
+        for n in range(100)
+        for therapist in (dana.therapist, other)
+    )
+    with django_assert_num_queries(with_one):  # two therapists and 200 sessions: no more
+        client.get(FIND, {"week": "2030-01-14"})
+
+
+def test_the_day_view_chooses_the_next_day_with_times_and_shows_a_handful(
+    client, dana, first_session, frozen
+):
+    # Monday 7 January at noon: 24 hours' notice leaves Tuesday from noon, nine times.
+    response = client.get(FIND, {"week": "2030-01-07"})
+    chosen = response.text.split('aria-current="date"')[1].split("</a>")[0]
+    assert "Tuesday 8 January" in chosen and "9 times" in chosen
+    day_view = response.text.split('class="day-view"')[1].split('class="week"')[0]
+    assert "Tuesday 8 January" in day_view
+    shown = day_view.split("<details")[0]
+    assert shown.count('name="starts_at"') == 6 and "3 more times this day" in day_view
+    assert 'aria-current="date"' not in response.text.split('class="day-view"')[1]
+
+
+def test_a_german_browser_reads_times_on_a_24_hour_clock(client, dana, first_session, frozen):
+    response = client.get(
+        FIND, {"week": "2030-01-07"}, headers={"accept-language": "de-DE,de;q=0.9"}
+    )
+    assert "13:00" in response.text and "1:00 PM" not in response.text
+    assert "Accept-Language" in response["Vary"]
+    assert "1:00 PM" in client.get(FIND, {"week": "2030-01-07"}).text
+
+
+def test_a_week_or_day_comes_as_a_fragment_for_htmx(client, dana, first_session, frozen):
+    response = client.get(
+        FIND, {"week": "2030-01-14"}, headers={"HX-Request": "true", "HX-Target": "slot-list"}
+    )
+    assert response.text.lstrip().startswith('<section id="slot-list"')
+    # The therapist's change swaps the whole chooser: the page, of which htmx takes a part.
+    whole = client.get(FIND, headers={"HX-Request": "true", "HX-Target": "booking"})
+    assert "<html" in whole.text
+
+
+def test_the_chooser_refuses_posts(client, dana, first_session):
+    assert client.post(FIND).status_code == 405
+
+
+# Signing up on the held time ------------------------------------------------------------------
+
+
+def test_the_details_and_the_code_on_the_held_time_book_it(
+    client, dana, first_session, frozen, django_capture_on_commit_callbacks
+):
+    pk = hold(client, first_session, denver(9, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/scheduling/holds/{pk}/sign-up/", DETAILS)
+    assert response.url == f"/scheduling/holds/{pk}/#code"
+    page = client.get(f"/scheduling/holds/{pk}/")
+    assert "We have e-mailed a code to <strong>robin@example.org</strong>" in page.text
+    assert Appointment.objects.get(pk=pk).status == "held"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/scheduling/holds/{pk}/code/", {"code": mailed_code()})
+    assert response.url == f"/scheduling/sessions/{pk}/booked/"
+    robin = User.objects.get(email="robin@example.org")
+    booked = Appointment.objects.get(pk=pk)
+    assert booked.status == "booked" and booked.client == robin and booked.payment == "insurance"
+    assert robin.role == User.Role.CLIENT and robin.time_zone == "America/New_York"
+    assert robin.emailaddress_set.get().verified
+    assert client.get(response.url).status_code == 200  # logged in
+
+
+def test_bad_details_are_said_and_kept(client, dana, first_session, frozen):
+    pk = hold(client, first_session, denver(9, 10))
+    response = client.post(
+        f"/scheduling/holds/{pk}/sign-up/", {**DETAILS, "email": "not-an-address", "payment": ""}
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.text and "Please choose how you will pay." in response.text
+    assert 'value="Robin"' in response.text and 'value="not-an-address"' in response.text
+    assert not User.objects.filter(first_name="Robin").exists()
+
+
+def test_a_wrong_code_is_refused_and_books_nothing(client, dana, first_session, frozen):
+    pk = hold(client, first_session, denver(9, 10))
+    client.post(f"/scheduling/holds/{pk}/sign-up/", DETAILS)
+    response = client.post(f"/scheduling/holds/{pk}/code/", {"code": "AAAA-AAAA"})
+    assert response.status_code == 200 and 'role="alert"' in response.text
+    assert Appointment.objects.get(pk=pk).status == "held"
+
+
+def test_another_visitor_cannot_sign_up_on_a_hold(client, dana, first_session, frozen):
+    pk = hold(client, first_session, denver(9, 10))
+    client.cookies.clear()
+    assert client.post(f"/scheduling/holds/{pk}/sign-up/", DETAILS).status_code == 404
+    assert client.post(f"/scheduling/holds/{pk}/code/", {"code": "x"}).status_code == 404
+    assert not User.objects.filter(email="robin@example.org").exists()
+
+
+def test_the_sign_up_and_code_steps_accept_only_posts(client, dana, first_session, frozen):
+    pk = hold(client, first_session, denver(9, 10))
+    assert client.get(f"/scheduling/holds/{pk}/sign-up/").status_code == 405
+    assert client.get(f"/scheduling/holds/{pk}/code/").status_code == 405
+
+
+def test_a_logged_in_client_is_sent_back_to_confirm(client, dana, alice, first_session, frozen):
+    client.force_login(alice)
+    pk = hold(client, first_session, denver(9, 10))
+    response = client.post(f"/scheduling/holds/{pk}/sign-up/", DETAILS)
+    assert response.url == f"/scheduling/holds/{pk}/"
+    assert not User.objects.filter(email="robin@example.org").exists()
+
+
+# Help choosing --------------------------------------------------------------------------------
+
+
+def test_help_choosing_keeps_answers_in_the_session_only(client, dana, first_session, frozen):
+    spanish = make_therapist(email="sol@example.org", first_name="Sol", last_name="Vega")
+    spanish.languages = "English, Spanish"
+    spanish.specialties = "Depression"
+    spanish.save()
+    make_weekly_hours(therapist=spanish)
+    first_session.therapists.add(spanish)
+    users_before = User.objects.count()
+
+    response = client.post(
+        "/scheduling/help-choosing/",
+        {"concern": "Depression", "times_of_day": ["morning"], "payment": "self_pay"},
+    )
+    assert response.url == "/scheduling/help-choosing/#suggestions"
+    assert User.objects.count() == users_before and Appointment.objects.count() == 0
+    page = client.get("/scheduling/help-choosing/")
+    suggestions = page.text.split('class="appointment-list suggestions"')[1]
+    assert suggestions.index("Sol Vega") < suggestions.index("Dana Whitfield")
+    assert "Works with Depression" in suggestions
+    assert "Tuesday 8 January, 9:00 AM" not in suggestions  # 24 hours' notice
+    assert "Wednesday 9 January, 9:00 AM" in suggestions
+
+    client.post("/scheduling/help-choosing/", {"forget": "1"})
+    assert "Suggested for you" not in client.get("/scheduling/help-choosing/").text
+
+
+def test_help_choosing_refuses_an_unknown_answer(client, dana, first_session):
+    response = client.post("/scheduling/help-choosing/", {"modality": "by-carrier-pigeon"})
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert client.put("/scheduling/help-choosing/").status_code == 405
