@@ -362,7 +362,7 @@ def _slot_context(
         {
             "id": each.isoformat(),
             "label": dates.day(each),
-            "weekday": f"{each:%a}",
+            "weekday": f"{each:%A}",
             "date": each.day,
             "url": url(week=week.first_day.isoformat(), day=each.isoformat()),
             "slots": [
