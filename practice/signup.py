@@ -13,9 +13,9 @@ from allauth.account.forms import ConfirmEmailVerificationCodeForm, SignupForm
 from allauth.account.internal import flows
 from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
 from allauth.account.stages import EmailVerificationStage, LoginStageController
-from allauth.utils import get_form_class
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.utils import get_form_class
 from django import forms
 from django.http import HttpRequest, QueryDict
 

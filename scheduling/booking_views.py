@@ -86,20 +86,12 @@ def find(request: HttpRequest) -> HttpResponse:
     options = FindOptionsForm(
         request.GET or None, session_types=session_types, therapists=therapists
     )
-    choice = options.is_valid() and options.cleaned_data or {}
-    session_types = list(session_types)
-    session_type = choice.get("session_type") or next(iter(session_types), None)
-    zone_name = choice.get("tz") or visitor_zone_name(request)
-    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
-    context = {
+    choice, context = _options_context(request, options, session_types)
+    session_type, zone_name = context["session_type"], context["zone_name"]
+    context |= {
         "finding": True,
         "therapists": therapists,
         "therapist_slug": therapist.slug if therapist else "",
-        "session_type_choices": [(each.pk, label(each)) for each in session_types],
-        "session_types": session_types,
-        "session_type": session_type,
-        "zone_name": zone_name,
-        "zone_chosen": bool(choice.get("tz")),
         "location_choices": LOCATION_CHOICES,
     }
     if session_type is not None:
@@ -222,6 +214,22 @@ def _open_time_link(slot: matching.OpenTime, match: matching.Match, zone: ZoneIn
     }
 
 
+def _options_context(
+    request: HttpRequest, options: BookingOptionsForm, session_types
+) -> tuple[dict, dict]:
+    """What the visitor chose (or the defaults): the kind of session and the zone."""
+    choice = options.is_valid() and options.cleaned_data or {}
+    session_types = list(session_types)
+    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
+    return choice, {
+        "session_type_choices": [(each.pk, label(each)) for each in session_types],
+        "session_types": session_types,
+        "session_type": choice.get("session_type") or next(iter(session_types), None),
+        "zone_name": choice.get("tz") or visitor_zone_name(request),
+        "zone_chosen": bool(choice.get("tz")),
+    }
+
+
 def _render_slots(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """The page, or only its list of times when htmx asks for another week or day."""
     # The one-page chooser swaps its whole form (HX-Target "booking") when the therapist changes.
@@ -283,19 +291,11 @@ def _render_book(
     form: HoldForm | None = None,
     error: services.BookingError | None = None,
 ) -> HttpResponse:
-    choice = options.is_valid() and options.cleaned_data or {}
-    session_types = list(session_types)
-    session_type = choice.get("session_type") or next(iter(session_types), None)
-    zone_name = choice.get("tz") or visitor_zone_name(request)
-    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
-    context = {
-        "session_type_choices": [(choice.pk, label(choice)) for choice in session_types],
+    choice, context = _options_context(request, options, session_types)
+    session_type, zone_name = context["session_type"], context["zone_name"]
+    context |= {
         "therapist": therapist,
         "options": options,
-        "session_types": session_types,
-        "session_type": session_type,
-        "zone_name": zone_name,
-        "zone_chosen": bool(choice.get("tz")),
         "form": form,
         "error": error,
         "slot_action": reverse("scheduling:hold-create", kwargs={"slug": therapist.slug}),

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from practice.models import User
 from scheduling.models import Appointment
+from tests.scheduling.test_booking_flow_pages import mailed_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,8 +40,7 @@ def sign_up_and_confirm(page, *, email: str) -> None:
     page.get_by_role("button", name="Continue: e-mail me a code").click()
 
     expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
-    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
-    page.get_by_label("Code").fill(code)
+    page.get_by_label("Code").fill(mailed_code())
     page.get_by_role("button", name="Confirm my booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
 
@@ -118,8 +117,7 @@ def test_a_wrong_code_is_said_and_the_right_one_still_books(page, live_server, d
     page.get_by_label("Code").fill("AAAA-AAAA")
     page.get_by_role("button", name="Confirm my booking").click()
     expect(page.get_by_role("alert")).to_be_visible()
-    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
-    page.get_by_label("Code").fill(code)
+    page.get_by_label("Code").fill(mailed_code())
     page.get_by_role("button", name="Confirm my booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are booked")
     assert Appointment.objects.get(client__email="robin@example.org").payment == "self_pay"
@@ -130,6 +128,7 @@ def test_on_a_phone_one_day_shows_at_a_time_and_the_strip_changes_it(
 ):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/scheduling/book/maya-chen/")
+    expect(page.get_by_text("Times are shown in")).to_contain_text("New York time")
     page.get_by_label(re.compile("^First session")).check()
     strip = page.get_by_role("navigation", name="Days of this week")
     expect(strip).to_be_visible()
@@ -168,6 +167,8 @@ def test_earlier_and_later_week_keep_focus_on_the_times_and_say_the_week(
 ):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/scheduling/book/maya-chen/")
+    # The page first fetches the times in the browser's zone; wait for it.
+    expect(page.get_by_text("Times are shown in")).to_contain_text("New York time")
     heading = page.locator("#week-heading")
     this_week = heading.inner_text()
     page.get_by_role("link", name="Later week").focus()

@@ -8,7 +8,7 @@ from django.core import mail
 
 from practice.models import User
 from scheduling.models import Appointment
-from tests.factories import make_client, make_session_type, make_therapist, make_weekly_hours
+from tests.factories import make_client, make_therapist, make_weekly_hours
 from tests.scheduling.conftest import denver
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ DETAILS = {
 }
 
 
-def hold(client, session_type, starts_at) -> int:
+def hold(client, session_type, starts_at):
     response = client.post(
         HOLD, {"session_type": session_type.pk, "starts_at": starts_at.isoformat()}
     )
@@ -33,7 +33,10 @@ def hold(client, session_type, starts_at) -> int:
 
 
 def mailed_code() -> str:
-    return re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    """The sign-up code in the last e-mail sent."""
+    found = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", str(mail.outbox[-1].body), re.MULTILINE)
+    assert found is not None
+    return found.group(1)
 
 
 # The one-page chooser -------------------------------------------------------------------------
