@@ -32,6 +32,7 @@ from scheduling.availability import (
 )
 from scheduling.forms import (
     DEFAULT_ZONE,
+    ZONE_NAMES,
     BookingOptionsForm,
     CancelForm,
     FindOptionsForm,
@@ -243,6 +244,44 @@ def _render_slots(request: HttpRequest, template: str, context: dict) -> HttpRes
     response = render(request, template, context)
     response["Vary"] = "HX-Request, HX-Target"
     return response
+
+
+# A therapist's page shows, for each kind of session, up to this many first open times.
+FIRST_TIMES_SHOWN = 4
+
+
+def first_times_context(request: HttpRequest, therapist: Therapist, zone: ZoneInfo) -> dict:
+    """For each kind of session the visitor may book, the first day with open times and up
+    to four of its times (the therapist's cached calendar: a fixed few queries)."""
+    now = timezone.now()
+    kinds = list(bookable_session_types(therapist, request.user))
+    offers = []
+    if kinds:
+        [rules] = slot_rules_for_each([therapist], kinds[0], now=now)
+        for kind in kinds:
+            rules["duration"] = kind.duration
+            slots = open_slots(**rules, start=now, end=now + rules["policy"].horizon)
+            first_day = slots[0].astimezone(zone).date() if slots else None
+            day_slots = [s for s in slots if s.astimezone(zone).date() == first_day]
+            offers.append({"kind": kind, "slots": day_slots[:FIRST_TIMES_SHOWN]})
+    return {
+        "therapist": therapist,
+        "offers": offers,
+        "zone": zone,
+        "zone_label": zone_label(zone, at=now),
+        "location_choices": LOCATION_CHOICES,
+    }
+
+
+@require_safe
+def first_times(request: HttpRequest, slug: str) -> HttpResponse:
+    """The first open times of a therapist's page again, in the zone the browser is in."""
+    therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
+    zone_name = request.GET.get("tz", "")
+    if zone_name not in ZONE_NAMES:
+        zone_name = visitor_zone_name(request)
+    context = first_times_context(request, therapist, ZoneInfo(zone_name))
+    return render(request, "scheduling/_first_times.html", context)
 
 
 @require_POST

@@ -73,6 +73,7 @@ urlpatterns = [
     path("help-choosing/", booking_views.help_choosing, name="help-choosing"),
     path("book/<slug:slug>/", booking_views.book, name="book"),
     path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),
+    path("book/<slug:slug>/first-times/", booking_views.first_times, name="first-times"),
     path("holds/<int:pk>/", booking_views.hold, name="hold"),
     path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
     path("holds/<int:pk>/sign-up/", booking_views.hold_sign_up, name="hold-sign-up"),

@@ -7,12 +7,9 @@ from django import template
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from practice.locations import LOCATION_CHOICES
 from practice.models import Therapist, User
 from scheduling import checkins, wording
-from scheduling.availability import bookable_session_types, slot_rules_for_each
 from scheduling.models import Appointment, CheckIn, WaitlistEntry, WorryAnswer
-from scheduling.slots import open_slots
 
 register = template.Library()
 
@@ -128,33 +125,11 @@ def add_next_sessions(rows: Iterable) -> str:
 
 # The therapist's public page (practice's template) offers their first open times, so a new
 # client chooses a kind and a time there and holds it in one step.
-FIRST_TIMES_SHOWN = 4
-
-
 @register.inclusion_tag("scheduling/_first_times.html", takes_context=True)
 def first_open_times(context: template.Context, therapist: Therapist) -> dict:
-    """For each kind of session the visitor may book, the first day with open times and up
-    to four of its times, on the visitor's clock (five queries, however many kinds)."""
-    from scheduling.booking_views import visitor_zone_name
+    """The therapist's first open times for each kind the visitor may book, on their clock."""
+    from scheduling.booking_views import first_times_context, visitor_zone_name
 
     request = context["request"]
     zone = ZoneInfo(visitor_zone_name(request))
-    now = timezone.now()
-    kinds = list(bookable_session_types(therapist, request.user))
-    offers = []
-    if kinds:
-        [rules] = slot_rules_for_each([therapist], kinds[0], now=now)
-        for kind in kinds:
-            rules["duration"] = kind.duration
-            slots = open_slots(**rules, start=now, end=now + rules["policy"].horizon)
-            first_day = slots[0].astimezone(zone).date() if slots else None
-            day_slots = [s for s in slots if s.astimezone(zone).date() == first_day]
-            offers.append({"kind": kind, "slots": day_slots[:FIRST_TIMES_SHOWN]})
-    return {
-        "therapist": therapist,
-        "offers": offers,
-        "zone": zone,
-        "zone_label": wording.zone_label(zone, at=now),
-        "location_choices": LOCATION_CHOICES,
-        "csrf_token": context.get("csrf_token"),
-    }
+    return {**first_times_context(request, therapist, zone), "csrf_token": context["csrf_token"]}

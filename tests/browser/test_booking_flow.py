@@ -31,6 +31,15 @@ def count_steps(page) -> list[str]:
     return steps
 
 
+def hold_a_first_session_from_the_profile(page, live_server) -> None:
+    page.goto(live_server.url + "/therapists/maya-chen/")
+    # The page writes its times again in the browser's zone (New York here); wait for it.
+    expect(page.locator("#first-times")).to_have_attribute("data-zone", "America/New_York")
+    first_sessions = page.locator("form.first-times").filter(has_text="First session")
+    first_sessions.get_by_role("button").first.click()
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Held for you until \d+:\d\d"))
+
+
 def sign_up_and_confirm(page, *, email: str) -> None:
     page.get_by_label("First name").fill("Robin")
     page.get_by_label("Last name").fill("Sato")
@@ -81,12 +90,15 @@ def test_a_new_visitor_books_from_a_therapists_page_in_three_steps(
 ):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/therapists/maya-chen/")
+    expect(page.locator("#first-times")).to_have_attribute("data-zone", "America/New_York")
+    expect(page.locator("#first-times")).to_contain_text("New York time")
     assert_accessible(page)
     steps = count_steps(page)
     first_sessions = page.locator("form.first-times").filter(has_text="First session")
     first_sessions.get_by_role("button").first.click()
 
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Held for you until \d+:\d\d"))
+    expect(page.locator(".card")).to_contain_text("New York time")
     sign_up_and_confirm(page, email="sam@example.org")
 
     assert len(steps) <= 3, steps
@@ -99,10 +111,7 @@ def test_a_new_visitor_books_from_a_therapists_page_in_three_steps(
 
 def test_a_wrong_code_is_said_and_the_right_one_still_books(page, live_server, demo_practice):
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/therapists/maya-chen/")
-    page.locator("form.first-times").filter(has_text="First session").get_by_role(
-        "button"
-    ).first.click()
+    hold_a_first_session_from_the_profile(page, live_server)
     page.get_by_label("First name").fill("Robin")
     page.get_by_label("Last name").fill("Sato")
     page.get_by_label("E-mail address").fill("robin@example.org")
@@ -208,10 +217,7 @@ def test_the_hold_counts_down_and_says_so_at_five_and_one_minutes(
 ):
     page.set_viewport_size(PHONE)
     page.clock.install()
-    page.goto(live_server.url + "/therapists/maya-chen/")
-    page.locator("form.first-times").filter(has_text="First session").get_by_role(
-        "button"
-    ).first.click()
+    hold_a_first_session_from_the_profile(page, live_server)
     countdown = page.locator("[data-hold-countdown]")
     announcer = page.locator("[data-countdown-announcer]")
     expect(countdown).to_contain_text(re.compile(r"^(10:00|9:5\d) left to confirm"))

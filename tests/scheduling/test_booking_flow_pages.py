@@ -152,6 +152,29 @@ def test_the_chooser_refuses_posts(client, dana, first_session):
     assert client.post(FIND).status_code == 405
 
 
+# A therapist's page -------------------------------------------------------------------------
+
+
+def test_the_profile_offers_first_times_for_each_kind_in_one_step(
+    client, dana, first_session, frozen
+):
+    page = client.get("/therapists/dana-whitfield/")
+    assert 'action="/scheduling/book/dana-whitfield/hold/"' in page.text
+    first_times = page.text.split('id="first-times"')[1].split("</form>")[0]
+    assert "Tuesday 8 January" in first_times and "Denver time" in first_times
+    assert first_times.count('name="starts_at"') == 4  # a handful: 12:00 to 1:30 PM
+
+
+def test_the_first_times_come_again_in_the_browsers_zone(client, dana, first_session, frozen):
+    url = "/scheduling/book/dana-whitfield/first-times/"
+    new_york = client.get(url, {"tz": "America/New_York"})
+    assert "New York time" in new_york.text and "2:00 PM" in new_york.text
+    assert 'name="tz" value="America/New_York"' in new_york.text
+    assert "Denver time" in client.get(url, {"tz": "Mars/Olympus"}).text
+    assert client.get("/scheduling/book/nobody/first-times/").status_code == 404
+    assert client.post(url).status_code == 405
+
+
 # Signing up on the held time ------------------------------------------------------------------
 
 

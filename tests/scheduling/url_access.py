@@ -98,6 +98,7 @@ URL_ACCESS = {
     "scheduling:estimate": {**ALICES, "kwargs": alices_estimate},
     "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:find": PUBLIC,
+    "scheduling:first-times": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:help-choosing": PUBLIC,
     # Signing up on a held time and its code: POST only (the hold is the session's).
     "scheduling:hold-sign-up": {**POST_ONLY, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
