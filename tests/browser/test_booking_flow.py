@@ -156,6 +156,9 @@ def test_on_a_phone_one_day_shows_at_a_time_and_the_strip_changes_it(
         expect(page.locator("#chosen-day-heading")).to_have_text(label)
         expect(page.locator("[data-slot-announcer]")).to_contain_text(label)
 
+    page.set_viewport_size({"width": 320, "height": 700})  # no sideways scroll, even here
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
     page.set_viewport_size({"width": 1200, "height": 900})
     expect(page.locator(".week")).to_be_visible()
     expect(strip).to_be_hidden()
