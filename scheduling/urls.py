@@ -7,6 +7,7 @@ from scheduling import (
     booking_views,
     calendar_views,
     checkin_views,
+    choosing_views,
     staff_views,
     video_views,
     views,
@@ -70,7 +71,7 @@ urlpatterns = [
     # Booking and the client's own sessions.
     path("fees/", booking_views.fees, name="fees"),
     path("book/", booking_views.find, name="find"),
-    path("help-choosing/", booking_views.help_choosing, name="help-choosing"),
+    path("help-choosing/", choosing_views.help_choosing, name="help-choosing"),
     path("book/<slug:slug>/", booking_views.book, name="book"),
     path("book/<slug:slug>/hold/", booking_views.hold_create, name="hold-create"),
     path("book/<slug:slug>/first-times/", booking_views.first_times, name="first-times"),

@@ -274,3 +274,33 @@ def test_help_choosing_refuses_an_unknown_answer(client, dana, first_session):
     response = client.post("/scheduling/help-choosing/", {"modality": "by-carrier-pigeon"})
     assert response.status_code == 200 and "Select a valid choice" in response.text
     assert client.put("/scheduling/help-choosing/").status_code == 405
+
+
+def test_suggestions_run_the_same_queries_with_1_and_200_appointments(
+    client, dana, first_session, frozen
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert "Suggested for you" in client.get("/scheduling/help-choosing/").text
+        return len(queries)
+
+    client.post("/scheduling/help-choosing/", {"times_of_day": ["morning"]})
+    make_appointment(therapist=dana.therapist, client=None, starts_at=denver(14, 9))
+    client.get("/scheduling/help-choosing/")  # the calendars, now in the cache
+    with_one = count_queries()
+    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
+    Appointment.objects.bulk_create(
+        Appointment(
+            therapist=dana.therapist,
+            client=clients[n % 3],
+            session_type=first_session,
+            starts_at=denver(15, 9) + timedelta(hours=n),
+            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
+        )
+        for n in range(199)
+    )
+    client.get("/scheduling/help-choosing/")
+    assert count_queries() == with_one
