@@ -49,10 +49,15 @@ def help_choosing(request: HttpRequest) -> HttpResponse:
     suggestions = None
     if saved and posted is None:
         answers = matching.Answers(**{**saved, "times_of_day": frozenset(saved["times_of_day"])})
+        kinds = dict(
+            SessionType.objects.filter(new_clients_may_book=True).values_list("pk", "name")
+        )
         suggestions = [
             {
                 "match": match,
-                "times": [_open_time_link(slot, match, zone) for slot in match.fitting_times],
+                "times": [
+                    _open_time_link(slot, match, zone, kinds) for slot in match.fitting_times
+                ],
             }
             for match in matching.rank_therapists(_candidates(therapists, zone), answers)
         ]
@@ -99,7 +104,9 @@ def _candidates(therapists: list[Therapist], zone: ZoneInfo) -> list[matching.Ca
     ]
 
 
-def _open_time_link(slot: matching.OpenTime, match: matching.Match, zone: ZoneInfo) -> dict:
+def _open_time_link(
+    slot: matching.OpenTime, match: matching.Match, zone: ZoneInfo, kinds: dict[int, str]
+) -> dict:
     local = slot.starts_at.date()
     query = {
         "therapist": match.candidate.slug,
@@ -109,7 +116,8 @@ def _open_time_link(slot: matching.OpenTime, match: matching.Match, zone: ZoneIn
         "day": local.isoformat(),
     }
     return {
-        "label": f"{dates.day(slot.starts_at)}, {dates.clock(slot.starts_at)}",
+        "label": f"{dates.day(slot.starts_at)}, {dates.clock(slot.starts_at)}: "
+        + kinds.get(slot.session_type_id, ""),
         "video": slot.modality == SessionType.Modality.TELEHEALTH,
         "url": f"{reverse('scheduling:find')}?{urlencode(query)}",
     }

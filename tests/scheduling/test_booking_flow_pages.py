@@ -1,15 +1,20 @@
 """The one-page chooser, signing up on the held time, the day view and help choosing."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 
 from practice.models import User
 from scheduling.models import Appointment
-from tests.factories import make_appointment, make_client, make_therapist, make_weekly_hours
-from tests.scheduling.conftest import denver
+from tests.factories import (
+    make_appointment,
+    make_client,
+    make_many_appointments,
+    make_therapist,
+    make_weekly_hours,
+)
+from tests.scheduling.conftest import denver, queries_of_two_looks
 
 pytestmark = pytest.mark.django_db
 
@@ -79,38 +84,17 @@ def test_choosing_one_therapist_shows_only_their_times(client, dana, first_sessi
 def test_the_chooser_runs_the_same_queries_with_1_and_200_appointments(
     client, dana, first_session, frozen
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def count_queries() -> tuple[int, int]:
-        """Queries of a first look at the calendars as they now stand, and of a second look."""
-        looks = []
-        for _look in range(2):
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(FIND, {"week": "2030-01-14"}).status_code == 200
-            looks.append(len(queries))
-        return looks[0], looks[1]
-
     other = make_therapist(email="ole@example.org", first_name="Ole", last_name="Berg")
     make_weekly_hours(therapist=other)
     first_session.therapists.add(other)
     client.get(FIND)  # the first visit ever creates the practice settings row
     make_appointment(therapist=dana.therapist, client=None, starts_at=denver(14, 9))
-    with_one = count_queries()
-    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
-    Appointment.objects.bulk_create(
-        Appointment(
-            therapist=therapist,
-            client=clients[n % 3],
-            session_type=first_session,
-            starts_at=denver(15, 9) + timedelta(hours=n),
-            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
-        )
-        for n in range(100)
-        for therapist in (dana.therapist, other)
+    with_one = queries_of_two_looks(client, FIND, {"week": "2030-01-14"})
+    make_many_appointments(
+        therapist=dana.therapist, first_start=denver(15, 9), count=199, session_type=first_session
     )
-    assert Appointment.objects.count() == 201
-    assert count_queries() == with_one
+    assert Appointment.objects.count() == 200
+    assert queries_of_two_looks(client, FIND, {"week": "2030-01-14"}) == with_one
     # Both therapists' calendars in one batch of five, then from the cache.
     assert with_one[1] == with_one[0] - 5
 
@@ -279,28 +263,11 @@ def test_help_choosing_refuses_an_unknown_answer(client, dana, first_session):
 def test_suggestions_run_the_same_queries_with_1_and_200_appointments(
     client, dana, first_session, frozen
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert "Suggested for you" in client.get("/scheduling/help-choosing/").text
-        return len(queries)
-
     client.post("/scheduling/help-choosing/", {"times_of_day": ["morning"]})
+    client.get("/scheduling/help-choosing/")  # the first visit ever creates the settings row
     make_appointment(therapist=dana.therapist, client=None, starts_at=denver(14, 9))
-    client.get("/scheduling/help-choosing/")  # the calendars, now in the cache
-    with_one = count_queries()
-    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
-    Appointment.objects.bulk_create(
-        Appointment(
-            therapist=dana.therapist,
-            client=clients[n % 3],
-            session_type=first_session,
-            starts_at=denver(15, 9) + timedelta(hours=n),
-            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
-        )
-        for n in range(199)
+    with_one = queries_of_two_looks(client, "/scheduling/help-choosing/")
+    make_many_appointments(
+        therapist=dana.therapist, first_start=denver(15, 9), count=199, session_type=first_session
     )
-    client.get("/scheduling/help-choosing/")
-    assert count_queries() == with_one
+    assert queries_of_two_looks(client, "/scheduling/help-choosing/") == with_one
