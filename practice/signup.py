@@ -11,7 +11,11 @@ from enum import Enum
 from allauth.account import app_settings
 from allauth.account.forms import ConfirmEmailVerificationCodeForm, SignupForm
 from allauth.account.internal import flows
-from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+from allauth.account.internal.flows.email_verification_by_code import (
+    EMAIL_VERIFICATION_CODE_SESSION_KEY,
+    EmailVerificationProcess,
+)
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.stages import EmailVerificationStage, LoginStageController
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -68,6 +72,13 @@ def code_awaited_for(request: HttpRequest) -> str | None:
         return None
     process = EmailVerificationProcess.resume(request)
     return process.email if process else None
+
+
+def give_up_code(request: HttpRequest) -> None:
+    """Leave a sign-up that waits for its code, so the login page logs in instead of asking
+    for it again (an address that already has an account never gets one)."""
+    clear_login(request)
+    request.session.pop(EMAIL_VERIFICATION_CODE_SESSION_KEY, None)
 
 
 def code_form() -> forms.Form:

@@ -457,6 +457,15 @@ def hold_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{hold_url}#code")
 
 
+@require_safe
+def hold_log_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log in instead of typing a code (the address has an account), then back to the time."""
+    _held_by_this_visitor(request, pk)
+    signup.give_up_code(request)
+    hold_url = reverse("scheduling:hold", kwargs={"pk": pk})
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': hold_url})}")
+
+
 @require_POST
 def hold_code(request: HttpRequest, pk: int) -> HttpResponse:
     """The e-mailed code: the new client is verified and logged in, and the time is booked."""

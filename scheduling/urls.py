@@ -79,6 +79,7 @@ urlpatterns = [
     path("holds/<int:pk>/confirm/", booking_views.hold_confirm, name="hold-confirm"),
     path("holds/<int:pk>/sign-up/", booking_views.hold_sign_up, name="hold-sign-up"),
     path("holds/<int:pk>/code/", booking_views.hold_code, name="hold-code"),
+    path("holds/<int:pk>/log-in/", booking_views.hold_log_in, name="hold-log-in"),
     path("sessions/<int:pk>/booked/", booking_views.booked, name="booked"),
     path("sessions/<int:pk>/join/", video_views.join, name="join"),
     path("sessions/<int:pk>/estimate/", booking_views.estimate, name="estimate"),

@@ -8,6 +8,7 @@ from django.core import mail
 from practice.models import User
 from scheduling.models import Appointment
 from tests.factories import (
+    PASSWORD,
     make_appointment,
     make_client,
     make_many_appointments,
@@ -170,7 +171,7 @@ def test_the_details_and_the_code_on_the_held_time_book_it(
         response = client.post(f"/scheduling/holds/{pk}/sign-up/", DETAILS)
     assert response.url == f"/scheduling/holds/{pk}/#code"
     page = client.get(f"/scheduling/holds/{pk}/")
-    assert "We have e-mailed a code to <strong>robin@example.org</strong>" in page.text
+    assert "We have e-mailed <strong>robin@example.org</strong>" in page.text
     assert Appointment.objects.get(pk=pk).status == "held"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,6 +183,32 @@ def test_the_details_and_the_code_on_the_held_time_book_it(
     assert robin.role == User.Role.CLIENT and robin.time_zone == "America/New_York"
     assert robin.emailaddress_set.get().verified
     assert client.get(response.url).status_code == 200  # logged in
+
+
+def test_a_known_address_gets_an_e_mail_and_the_same_page_and_logs_in_to_book(
+    client, alice, dana, first_session, frozen, django_capture_on_commit_callbacks
+):
+    pk = hold(client, first_session, denver(9, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/scheduling/holds/{pk}/sign-up/", {**DETAILS, "email": alice.email})
+    page = client.get(f"/scheduling/holds/{pk}/")
+    # The page does not say whether an account exists; the e-mail, to its owner, does.
+    assert f"We have e-mailed <strong>{alice.email}</strong>" in page.text
+    assert "If you already have an account with this address" in page.text
+    assert mail.outbox[-1].to == [alice.email] and not re.search(
+        r"^[A-Z0-9]{4}-[A-Z0-9]{4}$", mail.outbox[-1].body, re.MULTILINE
+    )
+    assert User.objects.filter(email=alice.email).count() == 1
+    log_in = client.get(f"/scheduling/holds/{pk}/log-in/")
+    assert log_in.url == f"/accounts/login/?next=%2Fscheduling%2Fholds%2F{pk}%2F"
+    response = client.post(
+        f"/accounts/login/?next=/scheduling/holds/{pk}/",
+        {"login": alice.email, "password": PASSWORD},
+    )
+    assert response.url == f"/scheduling/holds/{pk}/"  # back to the time, still held
+    booked = client.post(f"/scheduling/holds/{pk}/confirm/", {"payment": "insurance"})
+    assert booked.url == f"/scheduling/sessions/{pk}/booked/"
+    assert Appointment.objects.get(pk=pk).client == alice
 
 
 def test_bad_details_are_said_and_kept(client, dana, first_session, frozen):
