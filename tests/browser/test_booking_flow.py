@@ -147,14 +147,20 @@ def test_on_a_phone_one_day_shows_at_a_time_and_the_strip_changes_it(
     assert page.locator(".day-view .slots").first.locator("button").count() <= 6
     assert_accessible(page)
 
-    later = strip.locator("a:not([aria-current])").filter(has_text=re.compile(r"\d+ times?"))
-    if later.count():
-        label = later.first.locator(".visually-hidden").inner_text().strip(", ")
-        later.first.focus()
-        page.keyboard.press("Enter")
-        expect(page.locator("#chosen-day-heading")).to_be_focused()
-        expect(page.locator("#chosen-day-heading")).to_have_text(label)
-        expect(page.locator("[data-slot-announcer]")).to_contain_text(label)
+    # A whole week ahead has several days with times (Maya works Monday to Thursday).
+    week = page.locator("#week-heading").inner_text()
+    page.get_by_role("link", name="Later week").click()
+    expect(page.locator("#week-heading")).not_to_have_text(week)
+    other = strip.locator("a:not([aria-current])").filter(has_text=re.compile(r"\d+ times?"))
+    label = other.first.locator(".visually-hidden").inner_text().strip(", ")
+    other.first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#chosen-day-heading")).to_be_focused()
+    expect(page.locator("#chosen-day-heading")).to_have_text(label)
+    expect(page.locator("[data-slot-announcer]")).to_have_text(
+        re.compile(rf"^{label}: \d+ open times?\.$")
+    )
+    expect(strip.locator("[aria-current=date]")).to_contain_text(label.split()[1])
 
     page.set_viewport_size({"width": 320, "height": 700})  # no sideways scroll, even here
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
