@@ -2,15 +2,49 @@
 
 “Tuesday 14 April” (day), “Tuesday 14 April 2026” (full_date), “9:30 AM” (clock),
 “9:30 AM MDT” (clock_zone) and “Tuesday 14 April 2026, 9:30 AM MDT” (datetime_zone).
+A visitor whose browser asks for a language that writes the time of day on a 24-hour clock
+(German, French...) reads “17:30” instead of “5:30 PM” on the pages they open
+(`ClockStyleMiddleware` sets `twenty_four_hour` for the request from Accept-Language).
 The template filters in practice/templatetags/dates.py are thin wrappers around these.
 Machine formats (ISO, .ics, CSV) do not belong here.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import overload
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+# Whether the person reading writes 9:30 PM as 21:30. Pages set it per request; e-mails and
+# texts, which have no browser to ask, keep the practice's 12-hour clock.
+twenty_four_hour: ContextVar[bool] = ContextVar("twenty_four_hour", default=False)
+
+
+def prefers_24_hour_clock(accept_language: str) -> bool:
+    """Whether the browser's first language writes times on a 24-hour clock (Django's formats).
+
+    "de-DE,de;q=0.9" -> True; "en-US,en;q=0.9" -> False; nothing or "*" -> False.
+    """
+    for language, _quality in parse_accept_lang_header(accept_language[:200]):
+        if language != "*":
+            return "P" not in str(get_format("TIME_FORMAT", lang=language, use_l10n=True))
+    return False
+
+
+@contextmanager
+def clock_style(*, twenty_four: bool) -> Iterator[None]:
+    """Write times on a 24-hour clock (or not) inside the block."""
+    token = twenty_four_hour.set(twenty_four)
+    try:
+        yield
+    finally:
+        twenty_four_hour.reset(token)
+
 
 Moment = date | datetime | time
 Zone = tzinfo | str | None
@@ -64,8 +98,11 @@ def _day(value: date) -> str:
 
 
 def _clock(value: datetime | time, *, named: bool) -> str:
-    hour = value.hour % 12 or 12
-    text = f"{hour}:{value.minute:02} {'AM' if value.hour < 12 else 'PM'}"
+    if twenty_four_hour.get():
+        text = f"{value.hour:02}:{value.minute:02}"
+    else:
+        hour = value.hour % 12 or 12
+        text = f"{hour}:{value.minute:02} {'AM' if value.hour < 12 else 'PM'}"
     return f"{text} {value.tzname()}" if named else text
 
 

@@ -11,8 +11,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from practice import dates
 from practice.mfa import second_factor_required
 from practice.models import User
 
@@ -144,4 +145,19 @@ class NoStoreMiddleware:
         )
         if not public:
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class ClockStyleMiddleware:
+    """Times of day on the visitor's own clock: 17:30 for a German browser, 5:30 PM for an
+    American one (practice/dates.py)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        twenty_four = dates.prefers_24_hour_clock(request.headers.get("Accept-Language", ""))
+        with dates.clock_style(twenty_four=twenty_four):
+            response = self.get_response(request)
+        patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # After authentication: therapists and staff without a second factor reach only the
     # account pages where they set one up (practice/middleware.py).
     "practice.middleware.SecondFactorMiddleware",
+    # Times of day on the visitor's own clock (24-hour for a German browser).
+    "practice.middleware.ClockStyleMiddleware",
     # Last, so it sees the user for its 405 page and is the first to see a view's exception.
     "practice.errors.ErrorPageMiddleware",
 ]

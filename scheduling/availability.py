@@ -7,7 +7,9 @@ it from the cache while the therapist's calendar version stands (`cached_calenda
 services that book, under the therapist's lock, always load it afresh.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,42 +87,63 @@ class Calendar:
         policy: BookingPolicy,
         ignoring: Appointment | None = None,
     ) -> "Calendar":
+        [calendar] = cls.load_many(
+            [therapist], start=start, end=end, policies=[policy], ignoring=ignoring
+        )
+        return calendar
+
+    @classmethod
+    def load_many(
+        cls,
+        therapists: Sequence[Therapist],
+        *,
+        start: datetime,
+        end: datetime,
+        policies: Sequence[BookingPolicy],
+        ignoring: Appointment | None = None,
+    ) -> list["Calendar"]:
+        """The calendars of several therapists in the same four queries as one."""
+        ids = [therapist.pk for therapist in therapists]
+        zones = [therapist.zone for therapist in therapists]
+        found: dict[str, defaultdict[int, list]] = {
+            name: defaultdict(list) for name in ("weekly", "dates", "off", "busy")
+        }
+        for weekly in WeeklyAvailability.objects.filter(therapist_id__in=ids):
+            found["weekly"][weekly.therapist_id].append(weekly.as_hours())
+        for exception in AvailabilityException.objects.filter(
+            therapist_id__in=ids,
+            date__gte=min((start.astimezone(zone).date() for zone in zones), default=start.date()),
+            date__lte=max((end.astimezone(zone).date() for zone in zones), default=end.date()),
+        ):
+            found["dates"][exception.therapist_id].append(exception.as_hours())
+        for off in TimeOff.objects.filter(
+            therapist_id__in=ids, starts_at__lt=end, ends_at__gt=start
+        ):
+            found["off"][off.therapist_id].append(off.as_interval())
         busy = Appointment.objects.filter(
-            therapist=therapist,
+            therapist_id__in=ids,
             status__in=Appointment.OCCUPYING,
             starts_at__lt=end,
             ends_at__gt=start,
         )
         if ignoring is not None:
             busy = busy.exclude(pk=ignoring.pk)
-        zone = therapist.zone
-        return cls(
-            zone=zone,
-            policy=policy,
-            weekly_hours=[
-                w.as_hours() for w in WeeklyAvailability.objects.filter(therapist=therapist)
-            ],
-            date_hours=[
-                e.as_hours()
-                for e in AvailabilityException.objects.filter(
-                    therapist=therapist,
-                    date__gte=start.astimezone(zone).date(),
-                    date__lte=end.astimezone(zone).date(),
-                )
-            ],
-            time_off=[
-                t.as_interval()
-                for t in TimeOff.objects.filter(
-                    therapist=therapist, starts_at__lt=end, ends_at__gt=start
-                )
-            ],
-            busy=[
-                (starts, ends, held_until if status == Appointment.Status.HELD else None)
-                for starts, ends, status, held_until in busy.values_list(
-                    "starts_at", "ends_at", "status", "held_until"
-                )
-            ],
-        )
+        for therapist_id, starts, ends, status, held_until in busy.values_list(
+            "therapist_id", "starts_at", "ends_at", "status", "held_until"
+        ):
+            held = held_until if status == Appointment.Status.HELD else None
+            found["busy"][therapist_id].append((starts, ends, held))
+        return [
+            cls(
+                zone=zone,
+                policy=policy,
+                weekly_hours=found["weekly"][pk],
+                date_hours=found["dates"][pk],
+                time_off=found["off"][pk],
+                busy=found["busy"][pk],
+            )
+            for pk, zone, policy in zip(ids, zones, policies, strict=True)
+        ]
 
     def rules(self, duration: timedelta, *, now: datetime) -> SlotRules:
         return SlotRules(
@@ -183,30 +206,57 @@ def cached_calendar(therapist: Therapist, *, now: datetime) -> Calendar:
     page shows a time that a committed change has taken. Without PostgreSQL (the SQLite of
     `make run`) there are no versions, and every page loads afresh.
     """
+    [calendar] = cached_calendars([therapist], now=now)
+    return calendar
+
+
+def cached_calendars(therapists: Sequence[Therapist], *, now: datetime) -> list[Calendar]:
+    """cached_calendar for several therapists: one query for their versions, and the same
+    five as one therapist's for all whose calendars are not in the cache."""
     period_start = datetime.fromtimestamp(
         now.timestamp() // CACHE_PERIOD.total_seconds() * CACHE_PERIOD.total_seconds(), tz=UTC
     )
 
-    def load() -> Calendar:
-        policy = booking_rules_for(therapist).policy
-        return Calendar.load(
-            therapist,
-            start=period_start - MARGIN,
-            end=period_start + CACHE_PERIOD + policy.horizon + MARGIN,
-            policy=policy,
-        )
+    def load(missing: Sequence[Therapist]) -> list[Calendar]:
+        if not missing:
+            return []
+        rules = {
+            r.therapist_id: r
+            for r in BookingRules.objects.filter(therapist__in=[t.pk for t in missing])
+        }
+        policies = [(rules.get(t.pk) or BookingRules(therapist=t)).policy for t in missing]
+        horizon = max(policy.horizon for policy in policies)
+        start, end = period_start - MARGIN, period_start + CACHE_PERIOD + horizon + MARGIN
+        return Calendar.load_many(missing, start=start, end=end, policies=policies)
 
     if connection.vendor != "postgresql":
-        return load()
-    version = (
-        CalendarVersion.objects.filter(therapist=therapist).values_list("number", flat=True).first()
+        return load(therapists)
+    versions = dict(
+        CalendarVersion.objects.filter(therapist__in=[t.pk for t in therapists]).values_list(
+            "therapist_id", "number"
+        )
     )
-    key = f"calendar:{therapist.pk}:{version or 0}:{therapist.time_zone}:{period_start:%Y%m%d%H}"
-    calendar = cache.get(key)
-    if calendar is None:
-        calendar = load()
-        cache.set(key, calendar, timeout=int(CACHE_PERIOD.total_seconds()) * 2)
-    return calendar
+    keys = [
+        f"calendar:{t.pk}:{versions.get(t.pk) or 0}:{t.time_zone}:{period_start:%Y%m%d%H}"
+        for t in therapists
+    ]
+    cached = cache.get_many(keys)
+    missing = [(t, key) for t, key in zip(therapists, keys, strict=True) if key not in cached]
+    loaded = load([t for t, _key in missing])
+    fresh = {key: calendar for (_t, key), calendar in zip(missing, loaded, strict=True)}
+    if fresh:
+        cache.set_many(fresh, timeout=int(CACHE_PERIOD.total_seconds()) * 2)
+    return [cached.get(key) or fresh[key] for key in keys]
+
+
+def slot_rules_for_each(
+    therapists: Sequence[Therapist], session_type: SessionType, *, now: datetime
+) -> list[SlotRules]:
+    """slot_rules_for (clients' pages, cached) for several therapists in a fixed few queries."""
+    return [
+        calendar.rules(session_type.duration, now=now)
+        for calendar in cached_calendars(therapists, now=now)
+    ]
 
 
 def open_slots_for(
@@ -275,6 +325,8 @@ class WeekOfSlots:
     previous_week: date | None
     next_week: date | None
     next_open: datetime | None
+    # With several therapists: the index of the first one free at each time.
+    who: dict[datetime, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -308,31 +360,49 @@ def week_of_slots(
         ignoring=ignoring,
         cached=True,
     )
+    return week_of_merged_slots([rules], first_day=first_day, zone=zone, now=now)
+
+
+def week_of_merged_slots(
+    rules: list[SlotRules], *, first_day: date | None, zone: ZoneInfo, now: datetime
+) -> WeekOfSlots:
+    """A week of the times at least one of several therapists (`rules`, in order) has open."""
     week = _week(rules, first_day=first_day, zone=zone, now=now)
     if first_day is None and week.next_open is not None:
         week = _week(rules, first_day=week.next_open.astimezone(zone).date(), zone=zone, now=now)
     return week
 
 
+def _merged(rules: list[SlotRules], start: datetime, end: datetime) -> dict[datetime, int]:
+    who: dict[datetime, int] = {}
+    for index, one in enumerate(rules):
+        for slot in open_slots(**one, start=start, end=end):
+            who.setdefault(slot, index)
+    return dict(sorted(who.items()))
+
+
 def _week(
-    rules: SlotRules, *, first_day: date | None, zone: ZoneInfo, now: datetime
+    rules: list[SlotRules], *, first_day: date | None, zone: ZoneInfo, now: datetime
 ) -> WeekOfSlots:
+    horizon = max((one["policy"].horizon for one in rules), default=timedelta(0))
     this_week = week_start(now.astimezone(zone).date())
-    last_week = week_start((now + rules["policy"].horizon).astimezone(zone).date())
+    last_week = week_start((now + horizon).astimezone(zone).date())
     first_day = min(max(week_start(first_day or this_week), this_week), last_week)
     start = start_of_day(first_day, zone)
     end = start_of_day(first_day + timedelta(days=7), zone)
     by_day: dict[date, list[datetime]] = {first_day + timedelta(days=n): [] for n in range(7)}
-    for slot in open_slots(**rules, start=start, end=end):
+    who = _merged(rules, start, end)
+    for slot in who:
         by_day.setdefault(slot.astimezone(zone).date(), []).append(slot)
     next_open = None
-    if not any(by_day.values()):
-        later = open_slots(**rules, start=end, end=now + rules["policy"].horizon + MARGIN)
-        next_open = later[0] if later else None
+    if not who:
+        later = _merged(rules, end, now + horizon + MARGIN)
+        next_open = next(iter(later), None)
     return WeekOfSlots(
         first_day=first_day,
         days=sorted(by_day.items()),
         previous_week=first_day - timedelta(days=7) if first_day > this_week else None,
         next_week=first_day + timedelta(days=7) if first_day < last_week else None,
         next_open=next_open,
+        who=who,
     )

@@ -2,11 +2,12 @@
 
 import secrets
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from allauth.account.adapter import get_adapter
+from django import forms
 from django.contrib import messages
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,27 +16,39 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from practice import dates
+from practice import dates, signup
 from practice.locations import LOCATION_CHOICES
-from practice.models import PracticeSettings, Therapist
+from practice.models import PracticeSettings, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required
 from practice.scoping import get_for_user
 from scheduling import links, services
-from scheduling.availability import bookable_session_types, booking_rules_for, week_of_slots
+from scheduling.availability import (
+    WeekOfSlots,
+    bookable_session_types,
+    booking_rules_for,
+    slot_rules_for_each,
+    week_of_merged_slots,
+    week_of_slots,
+)
 from scheduling.forms import (
     DEFAULT_ZONE,
+    ZONE_NAMES,
     BookingOptionsForm,
     CancelForm,
+    FindOptionsForm,
     HoldForm,
     SlotChoiceForm,
 )
 from scheduling.models import Appointment, GoodFaithEstimate, SessionType
+from scheduling.slots import open_slots
 from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
 HOLD_ZONE = "booking_zone"
 # What the visitor last held, so a hold that ends and is cleared can still be explained.
 HOLD_CHOICE = "booking_hold"
+# Insurance or self-pay, chosen with the sign-up details and used once the code is right.
+HOLD_PAYMENT = "booking_payment"
 
 
 # Fees, before anyone books ---------------------------------------------------------------------
@@ -56,6 +69,124 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     session_types = bookable_session_types(therapist, request.user)
     options = BookingOptionsForm(request.GET or None, session_types=session_types)
     return _render_book(request, therapist, options, session_types=session_types)
+
+
+@require_safe
+def find(request: HttpRequest) -> HttpResponse:
+    """Choose a therapist (or the first time with anyone), a kind of session and a time."""
+    therapists = list(Therapist.objects.listed().filter(accepting_new_clients=True))
+    slug = request.GET.get("therapist", "")
+    therapist = next((t for t in therapists if t.slug == slug), None)
+    if therapist is not None:
+        session_types = bookable_session_types(therapist, request.user)
+    else:
+        session_types = SessionType.objects.filter(
+            new_clients_may_book=True, therapists__in=therapists
+        ).distinct()
+    options = FindOptionsForm(
+        request.GET or None, session_types=session_types, therapists=therapists
+    )
+    choice, context = _options_context(request, options, session_types)
+    session_type, zone_name = context["session_type"], context["zone_name"]
+    context |= {
+        "finding": True,
+        "therapists": therapists,
+        "therapist_slug": therapist.slug if therapist else "",
+        "location_choices": LOCATION_CHOICES,
+    }
+    if session_type is not None:
+        offering = set(session_type.therapists.values_list("pk", flat=True))
+        candidates = [t for t in ([therapist] if therapist else therapists) if t.pk in offering]
+        zone = ZoneInfo(zone_name)
+        now = timezone.now()
+        week = week_of_merged_slots(
+            slot_rules_for_each(candidates, session_type, now=now),
+            first_day=choice.get("week"),
+            zone=zone,
+            now=now,
+        )
+        query = {"therapist": slug if therapist else "", "session_type": session_type.pk}
+        context["slot_action"] = candidates and reverse(
+            "scheduling:hold-create", kwargs={"slug": candidates[0].slug}
+        )
+        context |= _slot_context(
+            week,
+            path=request.path,
+            query={**query, "tz": zone_name},
+            zone=zone,
+            day=choice.get("day"),
+            therapists=candidates,
+        )
+    return _render_slots(request, "scheduling/book.html", context)
+
+
+def _options_context(
+    request: HttpRequest, options: BookingOptionsForm, session_types
+) -> tuple[dict, dict]:
+    """What the visitor chose (or the defaults): the kind of session and the zone."""
+    choice = options.is_valid() and options.cleaned_data or {}
+    session_types = list(session_types)
+    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
+    return choice, {
+        "session_type_choices": [(each.pk, label(each)) for each in session_types],
+        "session_types": session_types,
+        "session_type": choice.get("session_type") or next(iter(session_types), None),
+        "zone_name": choice.get("tz") or visitor_zone_name(request),
+        "zone_chosen": bool(choice.get("tz")),
+    }
+
+
+def _render_slots(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """The page, or only its list of times when htmx asks for another week or day."""
+    # The one-page chooser swaps its whole form (HX-Target "booking") when the therapist changes.
+    headers = request.headers
+    if (
+        headers.get("HX-Request")
+        and headers.get("HX-Target") != "booking"
+        and not headers.get("HX-History-Restore-Request")
+    ):
+        template = "scheduling/book.html#slot-list"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+# A therapist's page shows, for each kind of session, up to this many first open times.
+FIRST_TIMES_SHOWN = 4
+
+
+def first_times_context(request: HttpRequest, therapist: Therapist, zone: ZoneInfo) -> dict:
+    """For each kind of session the visitor may book, the first day with open times and up
+    to four of its times (the therapist's cached calendar: a fixed few queries)."""
+    now = timezone.now()
+    kinds = list(bookable_session_types(therapist, request.user))
+    offers = []
+    if kinds:
+        [rules] = slot_rules_for_each([therapist], kinds[0], now=now)
+        for kind in kinds:
+            rules["duration"] = kind.duration
+            slots = open_slots(**rules, start=now, end=now + rules["policy"].horizon)
+            first_day = slots[0].astimezone(zone).date() if slots else None
+            day_slots = [s for s in slots if s.astimezone(zone).date() == first_day]
+            offers.append({"kind": kind, "slots": day_slots[:FIRST_TIMES_SHOWN]})
+    return {
+        "therapist": therapist,
+        "offers": offers,
+        "zone": zone,
+        "zone_label": zone_label(zone, at=now),
+        "location_choices": LOCATION_CHOICES,
+    }
+
+
+@require_safe
+def first_times(request: HttpRequest, slug: str) -> HttpResponse:
+    """The first open times of a therapist's page again, in the zone the browser is in."""
+    therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
+    zone_name = request.GET.get("tz", "")
+    if zone_name not in ZONE_NAMES:
+        zone_name = visitor_zone_name(request)
+    context = first_times_context(request, therapist, ZoneInfo(zone_name))
+    return render(request, "scheduling/_first_times.html", context)
 
 
 @require_POST
@@ -104,19 +235,11 @@ def _render_book(
     form: HoldForm | None = None,
     error: services.BookingError | None = None,
 ) -> HttpResponse:
-    choice = options.is_valid() and options.cleaned_data or {}
-    session_types = list(session_types)
-    session_type = choice.get("session_type") or next(iter(session_types), None)
-    zone_name = choice.get("tz") or _visitor_zone_name(request)
-    label = cast(ModelChoiceField, options.fields["session_type"]).label_from_instance
-    context = {
-        "session_type_choices": [(choice.pk, label(choice)) for choice in session_types],
+    choice, context = _options_context(request, options, session_types)
+    session_type, zone_name = context["session_type"], context["zone_name"]
+    context |= {
         "therapist": therapist,
         "options": options,
-        "session_types": session_types,
-        "session_type": session_type,
-        "zone_name": zone_name,
-        "zone_chosen": bool(choice.get("tz")),
         "form": form,
         "error": error,
         "slot_action": reverse("scheduling:hold-create", kwargs={"slug": therapist.slug}),
@@ -131,42 +254,78 @@ def _render_book(
                 path=reverse("scheduling:book", kwargs={"slug": therapist.slug}),
                 zone_name=zone_name,
                 first_day=choice.get("week"),
+                day=choice.get("day"),
             )
         )
-    template = "scheduling/book.html"
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        template += "#slot-list"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return _render_slots(request, "scheduling/book.html", context)
 
 
 def _week_context(
-    therapist, session_type, *, path: str, zone_name: str, first_day, **kwargs
+    therapist, session_type, *, path: str, zone_name: str, first_day, day=None, **kwargs
 ) -> dict:
     """The week of open times to show, with links to the weeks either side."""
     zone = ZoneInfo(zone_name)
-    now = timezone.now()
-    week = week_of_slots(therapist, session_type, first_day=first_day, zone=zone, now=now, **kwargs)
+    week = week_of_slots(
+        therapist, session_type, first_day=first_day, zone=zone, now=timezone.now(), **kwargs
+    )
+    query = {"session_type": session_type.pk, "tz": zone_name}
+    return _slot_context(week, path=path, query=query, zone=zone, day=day)
 
-    def week_url(day) -> str | None:
-        if day is None:
+
+# On a phone, a day shows this many times; the rest wait behind "more times".
+TIMES_SHOWN_PER_DAY = 6
+
+
+def _slot_context(
+    week: WeekOfSlots,
+    *,
+    path: str,
+    query: dict,
+    zone: ZoneInfo,
+    day=None,
+    therapists: list[Therapist] | None = None,
+) -> dict:
+    """The week grid (wide screens), the strip of days and the chosen day (phones)."""
+
+    def url(**more) -> str:
+        return f"{path}?{urlencode({**query, **more})}"
+
+    def week_url(first) -> str | None:
+        return None if first is None else url(week=first.isoformat())
+
+    def hold_url(slot) -> str | None:
+        if therapists is None:
             return None
-        query = {"session_type": session_type.pk, "tz": zone_name, "week": day.isoformat()}
-        return f"{path}?{urlencode(query)}"
+        slug = therapists[week.who[slot]].slug
+        return reverse("scheduling:hold-create", kwargs={"slug": slug})
 
-    days = [
+    def with_whom(slot) -> str:
+        return "" if therapists is None else therapists[week.who[slot]].public_name
+
+    days: list[dict[str, Any]] = [
         {
-            "id": day.isoformat(),
-            "label": dates.day(day),
-            "slots": [(slot.isoformat(), dates.clock(slot, zone)) for slot in slots],
+            "id": each.isoformat(),
+            "label": dates.day(each),
+            "weekday": f"{each:%A}",
+            "date": each.day,
+            "url": url(week=week.first_day.isoformat(), day=each.isoformat()),
+            "slots": [
+                (slot.isoformat(), dates.clock(slot, zone), hold_url(slot), with_whom(slot))
+                for slot in slots
+            ],
         }
-        for day, slots in week.days
+        for each, slots in week.days
     ]
+    chosen = next((d for d in days if d["id"] == (day and day.isoformat())), None) or next(
+        (d for d in days if d["slots"]), days[0]
+    )
     return {
         "week": week,
         "days": days,
-        "zone_options": zone_options(zone_name),
+        "chosen_day": chosen,
+        "chosen_first": chosen["slots"][:TIMES_SHOWN_PER_DAY],
+        "chosen_more": chosen["slots"][TIMES_SHOWN_PER_DAY:],
+        "zone_options": zone_options(str(zone.key)),
         # The abbreviation in force that week, not today's: MST in a winter week seen in summer.
         "zone_label": week_zone_label(zone, week.first_day),
         "previous_url": week_url(week.previous_week),
@@ -175,7 +334,7 @@ def _week_context(
     }
 
 
-def _visitor_zone_name(request: HttpRequest) -> str:
+def visitor_zone_name(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return request.user.time_zone
     return request.session.get(HOLD_ZONE, DEFAULT_ZONE)
@@ -206,7 +365,7 @@ def _hold_ended(request: HttpRequest) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=choice["therapist"])
     session_types = bookable_session_types(therapist, request.user)
     starts_at = datetime.fromisoformat(choice["starts_at"])
-    zone_name = _visitor_zone_name(request)
+    zone_name = visitor_zone_name(request)
     week = starts_at.astimezone(ZoneInfo(zone_name)).date()
     query = {"session_type": choice["session_type"], "tz": zone_name, "week": week.isoformat()}
     options = BookingOptionsForm(query, session_types=session_types)
@@ -229,10 +388,23 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_hold(request, held)
 
 
-def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpResponse:
-    zone_name = request.session.get(HOLD_ZONE) or _visitor_zone_name(request)
+def _render_hold(
+    request: HttpRequest,
+    held: Appointment,
+    error=None,
+    *,
+    details: forms.Form | None = None,
+    code: forms.Form | None = None,
+) -> HttpResponse:
+    zone_name = request.session.get(HOLD_ZONE) or visitor_zone_name(request)
     zone = ZoneInfo(zone_name)
     now = timezone.now()
+    anonymous = not request.user.is_authenticated
+    code_email = signup.code_awaited_for(request) if anonymous else None
+    if anonymous and code_email is None and details is None:
+        details = signup.sign_up_form(time_zone=zone_name)
+    if code_email is not None and code is None:
+        code = signup.code_form()
     return render(
         request,
         "scheduling/hold.html",
@@ -243,6 +415,10 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
             "expired": held.status != Appointment.Status.HELD
             or (held.held_until is not None and held.held_until <= now),
             "error": error,
+            "details": details,
+            "code": code,
+            "code_email": code_email,
+            "payment": request.session.get(HOLD_PAYMENT, ""),
             "practice_window": describe(PracticeSettings.load().cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
             "estimate": (
@@ -254,23 +430,82 @@ def _render_hold(request: HttpRequest, held: Appointment, error=None) -> HttpRes
     )
 
 
+def _payment(value: str) -> str:
+    return value if value in ("insurance", "self_pay") else ""
+
+
+@require_POST
+def hold_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name, e-mail and password on the held time: the account is made and a code e-mailed."""
+    held = _held_by_this_visitor(request, pk)
+    if held is None:
+        return _hold_ended(request)
+    if request.user.is_authenticated:
+        return redirect("scheduling:hold", pk=pk)
+    zone_name = request.session.get(HOLD_ZONE) or DEFAULT_ZONE
+    details = signup.sign_up_form(request.POST, time_zone=zone_name)
+    payment = _payment(request.POST.get("payment", ""))
+    request.session[HOLD_PAYMENT] = payment
+    if not payment:
+        details.add_error(None, "Please choose how you will pay.")
+    if not details.is_valid():
+        return _render_hold(request, held, details=details)
+    hold_url = reverse("scheduling:hold", kwargs={"pk": pk})
+    if not signup.start_sign_up(request, details, redirect_url=hold_url):
+        error = "You have signed up several times in a short while. Please wait a few minutes."
+        return _render_hold(request, held, error=error, details=details)
+    return redirect(f"{hold_url}#code")
+
+
+@require_safe
+def hold_log_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log in instead of typing a code (the address has an account), then back to the time."""
+    _held_by_this_visitor(request, pk)
+    signup.give_up_code(request)
+    hold_url = reverse("scheduling:hold", kwargs={"pk": pk})
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': hold_url})}")
+
+
+@require_POST
+def hold_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The e-mailed code: the new client is verified and logged in, and the time is booked."""
+    held = _held_by_this_visitor(request, pk)
+    if held is None:
+        return _hold_ended(request)
+    result, code = signup.verify_code(request, request.POST)
+    if result is signup.CodeResult.ENDED:
+        messages.error(
+            request, "That code can no longer be used. Please log in, and your time is still here."
+        )
+        hold_url = reverse("scheduling:hold", kwargs={"pk": pk})
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': hold_url})}")
+    if result is signup.CodeResult.WRONG:
+        return _render_hold(request, held, code=code)
+    user = cast(User, request.user)
+    return _confirm(request, held, client=user, payment=request.session.get(HOLD_PAYMENT, ""))
+
+
 @client_required
 @require_POST
 def hold_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     held = _held_by_this_visitor(request, pk)
     if held is None:
         return _hold_ended(request)
-    payment = request.POST.get("payment", "")
-    if payment not in ("", "insurance", "self_pay"):
-        payment = ""
+    return _confirm(
+        request, held, client=request.user, payment=_payment(request.POST.get("payment", ""))
+    )
+
+
+def _confirm(request: HttpRequest, held: Appointment, *, client: User, payment: str):
     try:
         booked = services.confirm_booking(
-            appointment_id=held.pk, hold_key=held.hold_key, client=request.user, payment=payment
+            appointment_id=held.pk, hold_key=held.hold_key, client=client, payment=payment
         )
     except services.HoldEnded:
         return _hold_ended(request)
     except services.BookingError as error:
         return _render_hold(request, held, error=error)
+    request.session.pop(HOLD_PAYMENT, None)
     return redirect("scheduling:booked", pk=booked.pk)
 
 
@@ -481,12 +716,8 @@ def _reschedule(request: HttpRequest, appointment: Appointment, *, done: str) ->
             path=request.path,
             zone_name=zone_name,
             first_day=choice.get("week") or timezone.localtime(appointment.starts_at).date(),
+            day=choice.get("day"),
             ignoring=appointment,
         ),
     }
-    template = "scheduling/reschedule.html"
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        template = "scheduling/book.html#slot-list"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return _render_slots(request, "scheduling/reschedule.html", context)

@@ -55,10 +55,74 @@ class BookingOptionsForm(forms.Form):
     )
     tz = ZoneField(label="Show times in", required=False)
     week = forms.DateField(required=False, widget=forms.HiddenInput)
+    # The day shown on a phone (the day view); the first day with open times when not given.
+    day = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, session_types: QuerySet[SessionType], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["session_type"]).queryset = session_types
+
+
+class FindOptionsForm(BookingOptionsForm):
+    """The one-page chooser: a therapist (or whoever is free first) as well."""
+
+    therapist = forms.ChoiceField(required=False, label="Therapist")
+
+    def __init__(self, *args, therapists: list[Therapist], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Anyone: the first time available")]
+        choices += [(t.slug, t.public_name) for t in therapists]
+        cast(forms.ChoiceField, self.fields["therapist"]).choices = choices
+
+
+class HelpChoosingForm(forms.Form):
+    """The short questionnaire that suggests therapists; every answer is optional."""
+
+    concern = forms.ChoiceField(label="What brings you here?", required=False)
+    language = forms.ChoiceField(label="Language you would like to talk in", required=False)
+    modality = forms.ChoiceField(
+        label="In person or by video?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", "Either"),
+            (SessionType.Modality.IN_PERSON, "In person, at our office"),
+            (SessionType.Modality.TELEHEALTH, "By video"),
+        ],
+    )
+    times_of_day = forms.MultipleChoiceField(
+        label="Times of day that suit you",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("morning", "Mornings"),
+            ("afternoon", "Afternoons"),
+            ("evening", "Evenings"),
+        ],
+    )
+    payment = forms.ChoiceField(
+        label="How will you pay?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", "Not sure yet"),
+            ("insurance", "With my health insurance"),
+            ("self_pay", "I will pay for myself"),
+        ],
+    )
+
+    def __init__(self, *args, therapists: list[Therapist], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        specialties = sorted({s for t in therapists for s in t.specialty_list})
+        languages = sorted({language for t in therapists for language in t.language_list})
+        cast(forms.ChoiceField, self.fields["concern"]).choices = [
+            ("", "I am not sure, or would rather not say"),
+            *((s, s) for s in specialties),
+        ]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            ("", "No preference"),
+            *((language, language) for language in languages),
+        ]
 
 
 class SlotChoiceForm(forms.Form):

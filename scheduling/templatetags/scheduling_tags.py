@@ -1,12 +1,13 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from practice.models import User
+from practice.models import Therapist, User
 from scheduling import checkins, wording
 from scheduling.models import Appointment, CheckIn, WaitlistEntry, WorryAnswer
 
@@ -120,3 +121,15 @@ def add_next_sessions(rows: Iterable) -> str:
     for row in rows:
         row.next_appointment_at = next_at.get(row.client_id)
     return ""
+
+
+# The therapist's public page (practice's template) offers their first open times, so a new
+# client chooses a kind and a time there and holds it in one step.
+@register.inclusion_tag("scheduling/_first_times.html", takes_context=True)
+def first_open_times(context: template.Context, therapist: Therapist) -> dict:
+    """The therapist's first open times for each kind the visitor may book, on their clock."""
+    from scheduling.booking_views import first_times_context, visitor_zone_name
+
+    request = context["request"]
+    zone = ZoneInfo(visitor_zone_name(request))
+    return {**first_times_context(request, therapist, zone), "csrf_token": context["csrf_token"]}

@@ -12,7 +12,7 @@ def test_a_visitor_reads_the_home_page_and_the_directory(
     expect(page).to_have_title("Behavior therapy in Fort Collins · Poudre Valley Behavior Therapy")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Find a therapist and book").click()
+    page.get_by_role("link", name="Meet our therapists").click()
     expect(page.get_by_role("heading", name="Maya Chen")).to_be_visible()
     assert_accessible(page)
 

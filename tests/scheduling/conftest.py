@@ -16,6 +16,20 @@ def denver(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2030, 1, day, hour, minute, tzinfo=DENVER)
 
 
+def queries_of_two_looks(client, url: str, params: dict | None = None) -> tuple[int, int]:
+    """Queries of a first look at a page as the calendars now stand, and of a second look
+    (which reads them from the cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    looks = []
+    for _look in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, params or {}).status_code == 200
+        looks.append(len(queries))
+    return looks[0], looks[1]
+
+
 @pytest.fixture
 def frozen():
     """The clock stands still at NOW; tests move it with frozen.shift(...)."""

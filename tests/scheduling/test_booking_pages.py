@@ -13,11 +13,11 @@ from scheduling.models import Appointment
 from tests.factories import (
     make_appointment,
     make_booking_rules,
-    make_client,
+    make_many_appointments,
     make_session_type,
     make_weekly_hours,
 )
-from tests.scheduling.conftest import DENVER, denver
+from tests.scheduling.conftest import DENVER, denver, queries_of_two_looks
 
 pytestmark = pytest.mark.django_db
 
@@ -117,37 +117,15 @@ def test_the_booking_page_refuses_posts(client, dana, first_session):
 def test_the_slot_page_runs_the_same_queries_with_1_and_200_appointments(
     client, dana, first_session, frozen
 ):
-    def count_queries() -> tuple[int, int]:
-        """Queries of a first look at the calendar as it now stands, and of a second look."""
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        looks = []
-        for _look in range(2):
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(
-                    BOOK, {"session_type": first_session.pk, "week": "2030-01-14"}
-                )
-            assert response.status_code == 200
-            looks.append(len(queries))
-        return looks[0], looks[1]
-
+    week = {"session_type": first_session.pk, "week": "2030-01-14"}
     client.get(BOOK)  # the first visit ever creates the practice settings row
     make_appointment(therapist=dana.therapist, client=None, starts_at=denver(14, 9))
-    with_one = count_queries()
-    clients = [make_client(email=f"c{n}@example.org") for n in range(3)]
-    Appointment.objects.bulk_create(
-        Appointment(
-            therapist=dana.therapist,
-            client=clients[n % 3],
-            session_type=first_session,
-            starts_at=denver(15, 9) + timedelta(hours=n),
-            ends_at=denver(15, 9) + timedelta(hours=n, minutes=50),
-        )
-        for n in range(199)
+    with_one = queries_of_two_looks(client, BOOK, week)
+    make_many_appointments(
+        therapist=dana.therapist, first_start=denver(15, 9), count=199, session_type=first_session
     )
     assert Appointment.objects.count() == 200
-    assert count_queries() == with_one
+    assert queries_of_two_looks(client, BOOK, week) == with_one
     # The second look reads the calendar from the cache instead of its five queries.
     assert with_one[1] == with_one[0] - 5
 
@@ -166,8 +144,9 @@ def test_choosing_a_time_holds_it_for_ten_minutes_in_the_visitors_zone(
     page = client.get(response.url)
     assert "Held for you until 2:10 PM" in page.text  # noon in Denver is 2 PM in New York
     assert "Wednesday 9 January 2030, 12:00 PM EST" in page.text
-    signup = f'href="/accounts/signup/?next=/scheduling/holds/{held.pk}/"'
-    assert signup in page.text
+    # Signing up happens on this page; an existing client logs in and comes back to it.
+    assert f'action="/scheduling/holds/{held.pk}/sign-up/"' in page.text
+    assert f'href="/accounts/login/?next=/scheduling/holds/{held.pk}/"' in page.text
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,13 @@ URL_ACCESS = {
     "scheduling:join": {**THE_TWO, "kwargs": alices_video_session},
     "scheduling:estimate": {**ALICES, "kwargs": alices_estimate},
     "scheduling:book": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
+    "scheduling:find": PUBLIC,
+    "scheduling:first-times": {**PUBLIC, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
+    "scheduling:help-choosing": PUBLIC,
+    # Signing up on a held time and its code: POST only (the hold is the session's).
+    "scheduling:hold-sign-up": {**POST_ONLY, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
+    "scheduling:hold-code": {**POST_ONLY, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
+    "scheduling:hold-log-in": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
     "scheduling:hold-create": {**POST_ONLY, "kwargs": lambda w: {"slug": w.dana.therapist.slug}},
     "scheduling:hold": {**NOBODYS, "kwargs": lambda w: {"pk": alices_appointment(w).pk}},
     "scheduling:hold-confirm": {
