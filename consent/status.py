@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from consent.models import ConsentDocument, ContactPreference, Decline, DocumentVersion, Signature
 from practice import channels
@@ -181,25 +181,42 @@ def missing_consent[Q_: QuerySet[Any]](clients: Q_) -> Q_:
 
     The same rule as `statuses` (a signature counts from the oldest valid version on; the
     telehealth consent counts for those who owe it), so a staff list can page and count
-    through any number of clients without loading them.
+    through any number of clients without loading them. Each part is a subquery that does
+    not depend on the client row, which PostgreSQL works out once and hashes, rather than a
+    lookup per client.
     """
-    telehealth_ahead = Q(pk__in=_telehealth_clients())
+    documents = published_documents()
+    counted = _versions_that_count(documents)
+    of_everyone = [e.document.pk for e in documents if e.document.required_for == RequiredFor.ALL]
     missing = Q(pk__in=[])
-    for entry in published_documents():
-        unsigned = ~Q(
-            Exists(
-                Signature.objects.filter(
-                    client=OuterRef("pk"),
-                    version__document=entry.document,
-                    version__number__gte=entry.oldest_valid_number,
-                )
+    if of_everyone:
+        signed_everything = (
+            Signature.objects.filter(
+                version_id__in=[v for document in of_everyone for v in counted[document]]
             )
+            .values("client_id")
+            .annotate(documents=Count("version__document_id", distinct=True))
+            .filter(documents=len(of_everyone))
+            .values("client_id")
         )
-        if entry.document.required_for == RequiredFor.ALL:
-            missing |= unsigned
-        elif entry.document.required_for == RequiredFor.TELEHEALTH:
-            missing |= telehealth_ahead & unsigned
+        missing |= ~Q(pk__in=signed_everything)
+    for entry in documents:
+        if entry.document.required_for == RequiredFor.TELEHEALTH:
+            signed = Signature.objects.filter(version_id__in=counted[entry.document.pk])
+            missing |= Q(pk__in=_telehealth_clients()) & ~Q(pk__in=signed.values("client_id"))
     return clients.filter(missing)
+
+
+def _versions_that_count(documents: list[PublishedDocument]) -> dict[int, list[int]]:
+    """Per document, the published versions whose signature still counts (one query)."""
+    oldest = {entry.document.pk: entry.oldest_valid_number for entry in documents}
+    counted: dict[int, list[int]] = {document: [] for document in oldest}
+    for pk, document, number in DocumentVersion.objects.published().values_list(
+        "pk", "document_id", "number"
+    ):
+        if document in oldest and number is not None and number >= oldest[document]:
+            counted[document].append(pk)
+    return counted
 
 
 def require_consent_to(message: OutboundMessage, client) -> None:

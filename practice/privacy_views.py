@@ -32,7 +32,7 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         if data["person"]:
             entries = entries.filter(actor=data["person"])
         if data["client"]:
-            entries = entries.filter(client=data["client"])
+            entries = entries.filter(client_id=data["client"])
         if data["record"]:
             entries = entries.filter(record__iexact=data["record"].strip())
         if data["record_id"]:

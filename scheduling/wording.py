@@ -1,11 +1,11 @@
 """How scheduling talks about time to people."""
 
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from practice import dates
 from practice.dates import describe_duration as describe
+from practice.forms import zone_options
 
 __all__ = ["describe", "week_zone_label", "zone_label", "zone_options"]
 
@@ -30,20 +30,3 @@ def week_zone_label(zone: ZoneInfo, first_day: date, *, days: int = 7) -> str:
 
 def _city(zone: ZoneInfo) -> str:
     return str(zone.key).split("/")[-1].replace("_", " ")
-
-
-@lru_cache(maxsize=32)
-def zone_options(selected: str) -> str:
-    """The <option>s of a time zone <select>, with `selected` chosen (built once per zone)."""
-    from django.utils.html import format_html_join
-
-    from practice.models import TIME_ZONE_CHOICES
-
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (name, " selected" if name == selected else "", label)
-            for name, label in TIME_ZONE_CHOICES
-        ),
-    )
