@@ -101,7 +101,8 @@ def print_report(results: Results, say) -> None:
         s = results.slots
         say(
             f"\n60 days of slots ({s.open_slots} open): {ms(s.with_loading_ms)} with loading "
-            f"(slot_rules_for), {ms(s.pure_ms)} the pure calculation (medians)"
+            f"as pages do (cached calendar), {ms(s.afresh_ms)} loading afresh as booking does, "
+            f"{ms(s.pure_ms)} the pure calculation (medians)"
         )
     if results.outbox:
         o = results.outbox
@@ -214,7 +215,7 @@ def _targets(results: Results) -> list[list[str]]:
         )
         rows.append(
             [
-                f"60 days of slots, with loading: < {SLOTS_LOADED_MS:g} ms",
+                f"60 days of slots, with loading as pages do: < {SLOTS_LOADED_MS:g} ms",
                 ms(results.slots.with_loading_ms),
                 "PASS" if results.slots.with_loading_ms < SLOTS_LOADED_MS else "FAIL",
             ]
