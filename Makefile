@@ -29,7 +29,7 @@ fi; \
 exit 1
 endef
 
-.PHONY: help run test lint format bench services chromium security wapiti wrk
+.PHONY: help run test lint format bench services chromium vnu security wapiti wrk
 
 help:
 	@echo "make run    set up and serve the demo practice on http://127.0.0.1:$(PORT)"
@@ -83,6 +83,17 @@ endef
 chromium:
 	@$(call debian_tool,[ -x /usr/bin/chromium ],chromium,the browser tests)
 
+# The Nu HTML checker (the W3C validator) checks every page the browser tests visit; its jar
+# comes from npm's vnu-jar package and runs on Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu:
+	@$(call debian_tool,command -v java >/dev/null,default-jre-headless,the HTML checker)
+	@$(call debian_tool,command -v npm >/dev/null,npm,the HTML checker)
+	@if ! grep -qs '"version": "$(VNU_VERSION)"' var/vnu/node_modules/vnu-jar/package.json; then \
+	  echo "Installing vnu-jar $(VNU_VERSION) from npm into var/vnu/"; \
+	  npm install --silent --no-audit --no-fund --prefix var/vnu vnu-jar@$(VNU_VERSION); fi
+
 test: export DJANGO_DEBUG = false
 test: export DJANGO_SECRET_KEY = test-only-secret-key-not-for-production-0123456789
 test: export DJANGO_MFA_ENCRYPTION_KEY = dGVzdC1vbmx5LW1mYS1rZXktbm90LWZvci1wcm9kLTA=
@@ -91,7 +102,7 @@ test: export DATABASE_URL = $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL = $(TEST_BROKER_URL)
 test: export CACHE_URL = $(TEST_CACHE_URL)
 test: export DJANGO_ALLOWED_HOSTS = localhost,127.0.0.1,testserver
-test: $(VENV)/.installed lint services chromium
+test: $(VENV)/.installed lint services chromium vnu
 	$(PY) manage.py collectstatic --noinput -v 0
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)

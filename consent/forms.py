@@ -133,7 +133,7 @@ class ContactPreferenceForm(forms.Form):
         required=False,
         max_length=20,
         help_text="Only needed if you would like texts, e.g. (970) 555-0123.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
     def __init__(self, *args, may_turn_on: bool, **kwargs) -> None:

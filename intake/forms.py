@@ -14,6 +14,22 @@ REQUIRED_MESSAGE = "Please answer this question."
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
+# The questions about the client themselves: the browser may fill them in (WCAG 1.3.5), and a
+# phone or e-mail gets the keyboard that types it. Someone else's phone is a phone, not "tel".
+PERSONAL_INPUTS: dict[str, dict[str, str]] = {
+    "legal_name": {"autocomplete": "name"},
+    "preferred_name": {"autocomplete": "nickname"},
+    "date_of_birth": {"autocomplete": "bday"},
+    "phone": {"type": "tel", "autocomplete": "tel"},
+    "email": {"type": "email", "autocomplete": "email"},
+    "preferred_language": {"autocomplete": "language"},
+    "guardian_name": {"autocomplete": "off"},
+    "guardian_phone": {"type": "tel", "autocomplete": "off"},
+    "emergency_contact_name": {"autocomplete": "off"},
+    "emergency_contact_phone": {"type": "tel", "autocomplete": "off"},
+}
+
+
 def field_for(question: Question) -> forms.Field:
     """The form field that asks one question; every field is optional until `clean` decides."""
     common: dict[str, Any] = {"label": question.text, "help_text": question.help, "required": False}
@@ -21,6 +37,7 @@ def field_for(question: Question) -> forms.Field:
     kind = question.kind
     if kind == Question.Kind.SHORT_TEXT:
         return forms.CharField(
+            widget=forms.TextInput(attrs=PERSONAL_INPUTS.get(question.key, {})),
             max_length=300,
             error_messages={"max_length": "Please keep this under 300 characters."},
             **common,
@@ -57,7 +74,9 @@ def field_for(question: Question) -> forms.Field:
         )
     if kind == Question.Kind.DATE:
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=forms.DateInput(
+                attrs={"type": "date", **PERSONAL_INPUTS.get(question.key, {})}, format="%Y-%m-%d"
+            ),
             input_formats=["%Y-%m-%d", "%m/%d/%Y"],
             error_messages={"invalid": "Please enter a whole date, for example 04/15/1990."},
             **common,

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.html import strip_tags
 
@@ -48,4 +50,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # A new sign-up hashes a password, which is most of its time; hashing one here too makes
         # a known e-mail answer as slowly as a new one, so timing does not tell who is a client.
         make_password(get_random_string(32))
-        super().send_account_already_exists_mail(email)
+        # The sign-up page says the same to everyone; this e-mail tells the owner what happened
+        # and how to get in (links to the site's own address, like every message we send).
+        links = {"login_url": "account_login", "password_reset_url": "account_reset_password"}
+        context = {name: f"{settings.SITE_URL}{reverse(url)}" for name, url in links.items()}
+        self.send_mail("account/email/account_already_exists", email, context)

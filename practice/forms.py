@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
 from django.core.exceptions import ValidationError
@@ -47,13 +48,24 @@ class ZoneSelect(forms.Select):
 class ClientSignupForm(forms.Form):
     """Extra fields on allauth's sign-up form: how we should address the new client."""
 
-    first_name = forms.CharField(max_length=150, label="First name", validators=NAME_VALIDATORS)
-    last_name = forms.CharField(max_length=150, label="Last name", validators=NAME_VALIDATORS)
+    first_name = forms.CharField(
+        max_length=150,
+        label="First name",
+        validators=NAME_VALIDATORS,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        label="Last name",
+        validators=NAME_VALIDATORS,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     preferred_name = forms.CharField(
         max_length=80,
         required=False,
         validators=NAME_VALIDATORS,
         label="Name you would like us to use (optional)",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     pronouns = forms.CharField(max_length=40, required=False, label="Pronouns (optional)")
     time_zone = forms.ChoiceField(
@@ -85,6 +97,16 @@ class ClientSignupForm(forms.Form):
             setattr(user, field, self.cleaned_data[field])
         user.role = User.Role.CLIENT
         user.save()
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, in the practice's words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Stay logged in when I close the browser"
+            self.fields["remember"].help_text = "Not on a computer that others use."
 
 
 class InvitationForm(forms.Form):
@@ -139,8 +161,12 @@ class ProfileForm(forms.ModelForm):
             "date_of_birth": "Under 18? A parent or guardian signs the consent documents with you.",
         }
         widgets = {
-            "mobile_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "preferred_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "mobile_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "language": forms.TextInput(attrs={"autocomplete": "language"}),
+            "date_of_birth": forms.DateInput(
+                attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+            ),
         }
 
     def clean_mobile_phone(self) -> str:

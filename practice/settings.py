@@ -156,6 +156,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SIGNUP_FORM_CLASS = "practice.forms.ClientSignupForm"
+ACCOUNT_FORMS = {"login": "practice.forms.LoginForm"}
 # Changing e-mail, password, mobile number or a second factor asks for the password (or a code)
 # again unless the person confirmed it within the last 5 minutes, and each change e-mails a
 # notice that says what changed and from where, with no health information.

@@ -57,12 +57,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("m/", include("scheduling.text_urls")),
     path("intake/", include("intake.urls")),
     path("consent/", include("consent.urls")),
-    # Before allauth's own, which it replaces: staff may not remove their last passkey.
+    # Before allauth's own, which they replace: staff may not remove their last passkey, and the
+    # login page leaves a sign-up that waits for a code.
     path(
         "accounts/2fa/webauthn/keys/<int:pk>/remove/",
         mfa.remove_passkey,
         name="mfa_remove_webauthn",
     ),
+    path("accounts/login/", views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

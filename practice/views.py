@@ -1,6 +1,9 @@
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from allauth.account.internal.stagekit import clear_login, get_pending_stage
+from allauth.account.stages import EmailVerificationStage
+from allauth.account.views import login as allauth_login
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -85,6 +88,16 @@ def therapist_photo(request: HttpRequest, name: str) -> FileResponse:
     return response
 
 
+def login(request: HttpRequest) -> HttpResponse:
+    """allauth's login page. Opening it gives up a sign-up still waiting for its e-mail code, so
+    "Log in" on the code page leads here instead of back to the code (which never comes when the
+    address already has an account). Someone who signed up logs in and gets a new code."""
+    stage = get_pending_stage(request)
+    if request.method in ("GET", "HEAD") and stage and stage.key == EmailVerificationStage.key:
+        clear_login(request)
+    return allauth_login(request)
+
+
 @login_required
 @require_safe
 def home_for_role(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -125,7 +138,7 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @phone_change_needs_password
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)

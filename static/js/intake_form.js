@@ -23,13 +23,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   };
 
+  let inFlight = Promise.resolve();
   const save = (keepalive = false) => {
-    if (!dirty || saving) return;
+    if (!dirty || saving) return inFlight;
     dirty = false;
     saving = true;
     const body = new FormData(form);
     body.delete("action");
-    fetch(form.dataset.draftUrl, { method: "POST", body, credentials: "same-origin", keepalive })
+    inFlight = fetch(form.dataset.draftUrl, { method: "POST", body, credentials: "same-origin", keepalive })
       .then(async (response) => {
         if (response.redirected) {
           // The session ended (a login page came back): saving again cannot work from here.
@@ -51,6 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
       .finally(() => {
         saving = false;
       });
+    return inFlight;
   };
 
   form.addEventListener("change", () => {
@@ -62,6 +64,26 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   form.addEventListener("submit", () => {
     dirty = false; // the button's own post saves everything
+  });
+  // Logging out from this page saves what was typed first. If that fails the person stays,
+  // is told, and a second "Log out" leaves without the unsaved answers.
+  let leaveUnsaved = false;
+  document.querySelectorAll("form[data-logout]").forEach((logout) => {
+    logout.addEventListener("submit", (event) => {
+      if (leaveUnsaved || (!dirty && !saving)) return;
+      event.preventDefault();
+      status.textContent = "Saving your answers before logging out…";
+      save().then(() => {
+        if (!dirty) {
+          logout.submit();
+          return;
+        }
+        leaveUnsaved = true;
+        status.textContent =
+          "We could not save your latest answers, so you are still logged in. Use Save and " +
+          "finish later to keep them, or Log out again to leave without them.";
+      });
+    });
   });
   // Signed out soon for being idle (static/js/session.js): keep what is typed first.
   document.addEventListener("session:expiring", () => save(true));

@@ -98,7 +98,7 @@ def log_in(page, live_server, email: str) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_a_client_moves_then_cancels_a_session_from_the_portal(
@@ -145,5 +145,6 @@ def test_a_therapist_edits_hours_time_off_and_rules(
     page.get_by_role("link", name="Booking rules").click()
     page.get_by_label("Minimum notice, in hours").fill("2000")
     page.get_by_role("button", name="Save booking rules").click()
-    expect(page.get_by_text("Minimum notice must be shorter")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("#id_minimum_notice_error")).to_contain_text("Minimum notice must be shorter")
     assert_accessible(page)

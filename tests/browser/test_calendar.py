@@ -34,7 +34,7 @@ def log_in(page, live_server, email) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_a_therapist_sees_the_week_opens_a_session_and_marks_it_attended(

@@ -25,7 +25,7 @@ def log_in(page, live_server, email: str) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def sign(page, *, name: str = "Alice Moreno") -> None:

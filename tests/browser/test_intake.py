@@ -17,7 +17,7 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def choose(page: Page, question: str, option: str) -> None:
@@ -214,4 +214,23 @@ def test_a_client_is_warned_before_an_idle_sign_out_keeps_the_draft_and_stays(
     expect(warning).to_be_hidden()
     # Leave the page, so none of its timers reaches the server while the database is emptied.
     page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+
+
+def test_logging_out_saves_the_answer_typed_just_before(page, live_server, demo_practice, alice):
+    page.set_viewport_size(PHONE)
+    submission = make_intake(client=alice)
+    log_in(page, live_server.url, "alice@example.org", PASSWORD)
+    page.goto(live_server.url + "/intake/section/3/")
+    page.get_by_label("What would you like to be different?").fill("Sleep through the night.")
+
+    page.get_by_role("button", name="Log out").click()
+
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    assert Answer.objects.get(submission=submission).value == "Sleep through the night."
+    log_in(page, live_server.url, "alice@example.org", PASSWORD)
+    page.goto(live_server.url + "/intake/section/3/")
+    expect(page.get_by_label("What would you like to be different?")).to_have_value(
+        "Sleep through the night."
+    )
     page.goto("about:blank")

@@ -13,7 +13,7 @@ def test_a_client_changes_their_details_on_a_phone(page, live_server, assert_acc
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("robin@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     page.get_by_role("link", name="Your details").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
@@ -25,7 +25,7 @@ def test_a_client_changes_their_details_on_a_phone(page, live_server, assert_acc
     page.get_by_role("button", name="Save my details").click()
     # Texts go to the new number, so the password is asked for again first, and then the
     # details the client typed are saved as they were sent.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()

@@ -15,7 +15,7 @@ def test_staff_invite_a_therapist_and_see_the_invitation_among_the_messages(
     assert_accessible(page)
     page.get_by_label("Email").fill("staff@example.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff dashboard")
     assert_accessible(page)
 

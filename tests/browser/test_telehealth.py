@@ -55,7 +55,7 @@ def test_a_client_in_colorado_books_a_video_first_session_and_joins_from_the_por
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(robin.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     choose_video_first_session(page, live_server)
     expect(page.get_by_label(re.compile("^First session by video"))).to_be_checked()
