@@ -71,7 +71,8 @@ def test_a_missing_answer_is_explained_beside_the_question_and_what_was_typed_st
     assert response.status_code == 200
     html = response.text
     assert "Please check 2 answers" in html
-    assert html.count("Please answer this question.") == 2  # legal name and under 18
+    assert html.count("<li>Please answer this question.</li>") == 2  # legal name and under 18
+    assert 'href="#id_legal_name">Your full legal name: Please answer this question.' in html
     assert 'id="id_legal_name_error"' in html and 'aria-invalid="true"' in html
     assert 'value="Ali"' in html and 'value="1990-04-15"' in html
     assert Answer.objects.count() == 0
@@ -170,7 +171,8 @@ def test_a_follow_up_question_is_required_only_when_it_applies(client, alice):
 
     under_18 = client.post("/intake/section/1/", {**base, "under_18": "yes"})
     assert under_18.status_code == 200
-    assert under_18.text.count("Please answer this question.") == 3  # the guardian's details
+    # the guardian's details
+    assert under_18.text.count("<li>Please answer this question.</li>") == 3
 
     adult = client.post(
         "/intake/section/1/", {**base, "under_18": "no", "guardian_name": "Typed by mistake"}

@@ -94,3 +94,17 @@ def test_login_errors_are_summarised_at_the_top_and_linked_to_each_field(client)
 def test_head_is_answered_on_the_details_page(client, alice):
     client.force_login(alice)
     assert client.head("/portal/details/").status_code == 200
+
+
+def test_a_password_reset_e_mails_a_link_in_the_practices_words(
+    client, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "alice@example.org"})
+
+    assert response["Location"] == "/accounts/password/reset/done/"
+    (mail,) = mailoutbox
+    assert mail.subject == "Choose a new password"
+    link = re.search(r"^http\S+/accounts/password/reset/key/\S+$", mail.body, re.MULTILINE)
+    assert link and "Hello from" in mail.body
+    assert client.get(link.group(0).removeprefix("http://127.0.0.1:8000")).status_code == 302
