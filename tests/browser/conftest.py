@@ -26,6 +26,7 @@ TAKE_MARK = (
     f" html.removeAttribute('{PENDING}'); return had; }}"
 )
 AXE = Axe()
+CHECKER_REPORT: list[str] = []
 
 
 def axe_violations(page) -> list[str]:
@@ -99,6 +100,8 @@ def visited_pages(tmp_path_factory):
     html_dir = tmp_path_factory.mktemp("visited-pages")
     yield html_dir
     errors = nu_html_errors(html_dir)
+    pages = len(list(html_dir.glob("*.html")))
+    CHECKER_REPORT.append(f"Nu HTML checker: {pages} pages, {len(errors)} errors")
     assert not errors, f"The Nu HTML checker found {len(errors)} errors:\n" + "\n".join(errors)
 
 
@@ -139,6 +142,11 @@ def pytest_runtest_call(item):
         checker.check_arrival()
         checker.raise_problems()
     return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in CHECKER_REPORT:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture
