@@ -69,8 +69,10 @@ def test_a_client_signs_every_required_document_on_a_phone_and_downloads_a_copy(
     expect(guardian_name).to_be_hidden()
     assert_accessible(page)
     page.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.get_by_text("Please tick the box to say you have read and agree.")).to_be_visible()
-    expect(page.get_by_text("Please type your full name to sign.")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    agree = "Please tick the box to say you have read and agree."
+    expect(page.get_by_text(agree, exact=True)).to_be_visible()
+    expect(page.get_by_text("Please type your full name to sign.", exact=True)).to_be_visible()
     assert_accessible(page)
     sign(page)
     expect(page.get_by_text(f"Thank you. You signed the {REQUIRED[0]}.")).to_be_visible()
@@ -135,7 +137,10 @@ def test_declining_and_the_staff_view_are_accessible(
     page.get_by_role("link", name="Write to us instead").click()
     assert_accessible(page)
     page.get_by_role("button", name="Send to the practice").click()
-    expect(page.get_by_text("Please write a few words so we know how to help.")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(
+        page.get_by_text("Please write a few words so we know how to help.", exact=True)
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("Your message to the practice")).fill(
         "Could we talk about this in the first session?"

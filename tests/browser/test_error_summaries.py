@@ -26,7 +26,7 @@ def expect_summary_focused_at_the_top(page: Page, title: str = "Please check wha
     expect(summary).to_be_focused()
     expect(summary.get_by_role("alert")).to_contain_text(title)
     top = summary.evaluate("element => element.getBoundingClientRect().top")
-    assert 0 <= top < page.viewport_size["height"] / 2, top
+    assert 0 <= top < PHONE["height"] / 2, top
     return summary
 
 
@@ -50,6 +50,7 @@ def test_login_errors_are_summarised_focused_and_linked_and_the_e_mail_is_kept(
 def test_a_wrong_password_is_summarised_without_saying_which_part_was_wrong(
     page, live_server, alice
 ):
+    page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("alice@example.org")
     page.locator("#id_password").fill("not-her-password")

@@ -26,7 +26,9 @@ def test_staff_invite_a_therapist_and_see_the_invitation_among_the_messages(
     page.get_by_label("Last name").fill("Cole")
     page.get_by_label("Role").select_option("therapist")
     page.get_by_role("button", name="Send the invitation").click()
-    expect(page.get_by_text("already has an account")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    already = "Someone with this e-mail address already has an account."
+    expect(page.get_by_text(already, exact=True)).to_be_visible()
     expect(page.get_by_label("First name")).to_have_value("Nia")  # what was typed is kept
     assert_accessible(page)
 

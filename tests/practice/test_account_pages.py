@@ -108,3 +108,19 @@ def test_a_password_reset_e_mails_a_link_in_the_practices_words(
     link = re.search(r"^http\S+/accounts/password/reset/key/\S+$", mail.body, re.MULTILINE)
     assert link and "Hello from" in mail.body
     assert client.get(link.group(0).removeprefix("http://127.0.0.1:8000")).status_code == 302
+
+
+def test_someone_new_who_leaves_the_code_page_logs_in_and_gets_a_new_code(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    sign_up(client, "robin@example.org", django_capture_on_commit_callbacks)
+    assert client.get("/accounts/login/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/login/",
+            {"login": "robin@example.org", "password": SIGN_UP["password1"]},
+        )
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert [mail.subject for mail in mailoutbox] == ["Your code to check your e-mail address"] * 2
