@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "var/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 PENDING = "data-axe-pending"
@@ -66,15 +67,23 @@ class PageChecker:
 
     def check_arrival(self) -> bool:
         """Check the page as it arrived, unless it was checked already. True if it ran."""
-        if not self.page.url.startswith("http") or not self.page.evaluate(TAKE_MARK):
+        if not self.page.url.startswith("http") or not self._settled(self.page.evaluate, TAKE_MARK):
             return False
         self.save_html()
         self.check_now()
         return True
 
     def check_now(self) -> None:
-        if problems := axe_violations(self.page):
+        if problems := self._settled(axe_violations, self.page):
             self.problems.append(f"{self.page.url}: {problems}")
+
+    def _settled(self, function, argument):
+        """Run it; if the page was just leaving (a click's navigation), run it on the next."""
+        try:
+            return function(argument)
+        except PlaywrightError:
+            self.page.wait_for_load_state()
+            return function(argument)
 
     def save_html(self) -> None:
         response = self.document

@@ -34,6 +34,12 @@ def test_a_therapist_sets_up_an_authenticator_after_a_wrong_code(page, live_serv
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "dana@example.org")
     page.goto(live_server.url + "/scheduling/calendar/")
+    # Setting up a second factor asks for the password again first.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(live_server.url + "/accounts/2fa/totp/activate/")
 
     page.get_by_label("Authenticator code").fill("000000")
