@@ -34,7 +34,7 @@ def attended_today(dana, alice, *, hours_ago: int) -> str:
 def log_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_a_client_answers_the_therapist_acts_and_the_client_reads_what_changed(

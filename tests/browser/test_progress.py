@@ -21,7 +21,7 @@ def log_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_a_client_sees_a_step_celebrated_and_their_chart_and_answers_a_due_questionnaire(
