@@ -100,14 +100,15 @@ def test_intake_errors_are_summarised_focused_and_answers_kept(
     phone = page.get_by_label("Your phone number")
     expect(phone).to_have_attribute("type", "tel")
     expect(phone).to_have_attribute("autocomplete", "tel")
-    expect(page.get_by_label("Your e-mail address")).to_have_attribute("type", "email")
     phone.fill("(970) 555-0123")
     page.get_by_role("button", name="Next").click()
 
     summary = expect_summary_focused_at_the_top(page, "Please check")
     expect(phone).to_have_value("(970) 555-0123")
-    summary.get_by_role("link", name="Your e-mail address").click()
-    expect(page.get_by_label("Your e-mail address")).to_be_focused()
+    first = summary.get_by_role("link").first
+    target = first.get_attribute("href")
+    first.click()
+    expect(page.locator(target)).to_be_focused()
     # Leave the page, so none of its timers reaches the server while the database is emptied.
     page.goto("about:blank")
 
