@@ -57,7 +57,7 @@ def test_a_client_joins_the_waitlist_and_books_the_time_offered_by_e_mail(
     # Joining needs an account: log in (or sign up), then on to the form.
     page.get_by_label("Email").fill("client@example.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
     expect(page.get_by_label("With")).to_have_value("maya-chen")
