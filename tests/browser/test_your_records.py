@@ -30,7 +30,7 @@ def test_a_client_sees_who_looked_and_closes_their_account_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Close your account")
     assert_accessible(page)
     page.get_by_role("button", name="Close my account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()  # allauth then sends the request on
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account is closed")
