@@ -146,5 +146,7 @@ def test_a_therapist_edits_hours_time_off_and_rules(
     page.get_by_label("Minimum notice, in hours").fill("2000")
     page.get_by_role("button", name="Save booking rules").click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
-    expect(page.locator("#id_minimum_notice_error")).to_contain_text("Minimum notice must be shorter")
+    expect(page.locator("#id_minimum_notice_error")).to_contain_text(
+        "Minimum notice must be shorter"
+    )
     assert_accessible(page)
