@@ -38,8 +38,10 @@ def choose_video_first_session(page, live_server) -> None:
     page.goto(live_server.url + "/scheduling/book/priya-raman/")
     page.get_by_label(re.compile("^First session by video")).check()
     expect(page.get_by_label("Where will you be during the session?")).to_be_visible()
-    # The week is fetched again in the browser's zone; answer once the last fetch is in.
+    # The week is fetched again in the browser's zone; answer once the last fetch is in
+    # (networkidle alone returns at once when the page reached it before the radio's fetch).
     page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def answer_where(page, location: str) -> None:
