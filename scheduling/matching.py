@@ -7,12 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-# Parts of the day on the visitor's own clock.
-TIMES_OF_DAY = {
-    "morning": (time(0), time(12)),
-    "afternoon": (time(12), time(17)),
-    "evening": (time(17), time.max),
-}
+# Parts of the day on the person's own clock: a morning time starts before noon, an afternoon
+# one before 5 PM, an evening one from 5 PM. Help choosing and the waitlist both read them here.
+AFTERNOON_STARTS = time(12, 0)
+EVENING_STARTS = time(17, 0)
+
+
+def part_of_day(clock: time) -> str:
+    """ "morning", "afternoon" or "evening" for a time starting at this wall-clock reading."""
+    if clock < AFTERNOON_STARTS:
+        return "morning"
+    return "afternoon" if clock < EVENING_STARTS else "evening"
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,7 @@ def _fits(slot: OpenTime, answers: Answers) -> bool:
         return False
     if not answers.times_of_day:
         return True
-    clock = slot.starts_at.time()
-    return any(
-        start <= clock < end
-        for name, (start, end) in TIMES_OF_DAY.items()
-        if name in answers.times_of_day
-    )
+    return part_of_day(slot.starts_at.time()) in answers.times_of_day
 
 
 def rank_therapists(

@@ -12,7 +12,7 @@ an offer that runs out (`end_lapsed_offers`) or that the person declines.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,17 +23,14 @@ from django.utils import timezone
 from consent import status as consent_status
 from practice import channels, outbox
 from practice.models import OutboundMessage, PracticeSettings, Therapist, User
-from scheduling import services
+from scheduling import matching, services
 from scheduling.availability import bookable_session_types, slot_rules_for
 from scheduling.links import waitlist_offer_url
 from scheduling.models import Appointment, BookingError, SessionType
 from scheduling.slots import is_open_slot, open_slots
 from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer
 
-# Parts of the day on the client's own clock: a morning time starts before noon, an afternoon
-# one before 5 PM, an evening one from 5 PM.
-AFTERNOON_STARTS = time(12, 0)
-EVENING_STARTS = time(17, 0)
+# Parts of the day on the client's own clock (scheduling.matching.part_of_day decides).
 PARTS_OF_DAY = {
     "morning": "Mornings (before noon)",
     "afternoon": "Afternoons (noon to 5 PM)",
@@ -57,10 +54,8 @@ class OfferEnded(BookingError):
 
 
 def part_of_day(starts_at: datetime, zone: ZoneInfo) -> str:
-    clock = starts_at.astimezone(zone).time()
-    if clock < AFTERNOON_STARTS:
-        return "morning"
-    return "afternoon" if clock < EVENING_STARTS else "evening"
+    """The part of the day the time starts in, on the client's clock."""
+    return matching.part_of_day(starts_at.astimezone(zone).time())
 
 
 def suits(entry: WaitlistEntry, starts_at: datetime, zone: ZoneInfo) -> bool:
