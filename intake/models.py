@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, ExpressionWrapper, Q
+from django.db.models import Count, ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce
 
 from intake import instruments
@@ -285,6 +285,19 @@ class Question(models.Model):
         return str(value)
 
 
+IN_QUEUE = Q(submitted_at__isnull=False) | Q(urgent=True)
+
+
+def _urgent_first() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        Q(urgent=True, urgent_acknowledged_at__isnull=True), output_field=models.BooleanField()
+    )
+
+
+def _waiting_since() -> Coalesce:
+    return Coalesce("submitted_at", "created_at")
+
+
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def for_user(self, user: "User") -> Self:
         """What this person may see: a client their own intake, a therapist the intakes of
@@ -293,17 +306,13 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def in_queue(self) -> Self:
         """Sent intakes, and drafts that raised a safety flag (staff must see those at once)."""
-        return self.filter(Q(submitted_at__isnull=False) | Q(urgent=True))
+        return self.filter(IN_QUEUE)
 
     def in_queue_order(self) -> Self:
-        """Urgent and not yet acknowledged first, then the longest waiting."""
-        needs_review = ExpressionWrapper(
-            Q(urgent=True, urgent_acknowledged_at__isnull=True),
-            output_field=models.BooleanField(),
-        )
+        """Urgent and not yet acknowledged first, then the longest waiting (the index
+        `intake_queue_order` holds this order, so a page of the queue reads 50 rows, not all)."""
         return self.annotate(
-            urgent_first=needs_review,
-            waiting_since=Coalesce("submitted_at", "created_at"),
+            urgent_first=_urgent_first(), waiting_since=_waiting_since()
         ).order_by("-urgent_first", "waiting_since", "pk")
 
     def status_counts(self) -> dict[str, int]:
@@ -375,6 +384,13 @@ class Submission(models.Model):
                 condition=Q(urgent=True, urgent_acknowledged_at__isnull=True),
             ),
             models.Index(fields=["status", "submitted_at"], name="intake_queue"),
+            models.Index(
+                _urgent_first().desc(),
+                _waiting_since(),
+                F("id"),
+                name="intake_queue_order",
+                condition=IN_QUEUE,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
