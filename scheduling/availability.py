@@ -287,6 +287,27 @@ def nearest_open_slots(
     return sorted(closest[:count])
 
 
+def first_open_day(rules: SlotRules, *, zone: ZoneInfo) -> list[datetime]:
+    """The open times of the first day (on `zone`'s clock) that has any, or none.
+
+    Searched a week at a time from now: a calendar with a time this week costs one week's
+    calculation rather than the whole horizon's. Each week ends at midnight on `zone`'s
+    clock, so the day found is complete.
+    """
+    now = rules["now"]
+    last = now + rules["policy"].horizon
+    start, day = now, now.astimezone(zone).date()
+    while start <= last:
+        day += timedelta(days=7)
+        end = start_of_day(day, zone)
+        slots = open_slots(**rules, start=start, end=end)
+        if slots:
+            first_day = slots[0].astimezone(zone).date()
+            return [slot for slot in slots if slot.astimezone(zone).date() == first_day]
+        start = end
+    return []
+
+
 def is_existing_client(therapist: Therapist, client) -> bool:
     """True when the client already has (or had) a session with this therapist."""
     if client is None or not client.is_authenticated:

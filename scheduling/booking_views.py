@@ -26,6 +26,7 @@ from scheduling.availability import (
     WeekOfSlots,
     bookable_session_types,
     booking_rules_for,
+    first_open_day,
     slot_rules_for_each,
     week_of_merged_slots,
     week_of_slots,
@@ -40,7 +41,6 @@ from scheduling.forms import (
     SlotChoiceForm,
 )
 from scheduling.models import Appointment, GoodFaithEstimate, SessionType
-from scheduling.slots import open_slots
 from scheduling.wording import describe, week_zone_label, zone_label, zone_options
 
 HOLD_KEY = "booking_hold_key"
@@ -165,10 +165,8 @@ def first_times_context(request: HttpRequest, therapist: Therapist, zone: ZoneIn
         [rules] = slot_rules_for_each([therapist], kinds[0], now=now)
         for kind in kinds:
             rules["duration"] = kind.duration
-            slots = open_slots(**rules, start=now, end=now + rules["policy"].horizon)
-            first_day = slots[0].astimezone(zone).date() if slots else None
-            day_slots = [s for s in slots if s.astimezone(zone).date() == first_day]
-            offers.append({"kind": kind, "slots": day_slots[:FIRST_TIMES_SHOWN]})
+            slots = first_open_day(rules, zone=zone)
+            offers.append({"kind": kind, "slots": slots[:FIRST_TIMES_SHOWN]})
     return {
         "therapist": therapist,
         "offers": offers,

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scheduling.availability import first_open_day
 from scheduling.slots import (
     BookingPolicy,
     DateHours,
@@ -654,3 +655,37 @@ def test_is_open_slot_agrees_with_the_list_of_open_slots(scenario, probe_minutes
     for probe in probes:
         if scenario.day_start <= probe < scenario.day_end:
             assert is_open_slot(probe, **scenario.rules()) == (probe in offered)
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(), st.sampled_from(ZONE_NAMES))
+def test_the_first_open_day_is_the_first_day_of_the_whole_horizons_times(scenario, visitor):
+    """A therapist's page shows the first day with times, found a week at a time: the same
+    day and times as calculating the whole horizon, on the visitor's own clock."""
+    zone = ZoneInfo(visitor)
+    rules = scenario.rules()
+    # Past the horizon's last instant, which may itself be offered.
+    end = scenario.now + rules["policy"].horizon + ONE_DAY
+    everything = open_slots(**rules, start=scenario.now, end=end)
+    first_day = everything[0].astimezone(zone).date() if everything else None
+    expected = [slot for slot in everything if slot.astimezone(zone).date() == first_day]
+    assert first_open_day(rules, zone=zone) == expected
+
+
+def test_the_first_open_day_is_whole_when_it_is_a_week_from_now():
+    # Monday noon; Monday's remaining hours are inside the notice, so the first open day is
+    # next Monday, whose morning falls before "a week from now" and whose afternoon after.
+    monday = date(2026, 3, 2)
+    rules = {
+        "zone": DENVER,
+        "weekly_hours": [WeeklyHours(weekday=0, start=time(9), end=time(17))],
+        "date_hours": [],
+        "time_off": [],
+        "busy": [],
+        "policy": policy(minimum_notice=timedelta(hours=6), horizon=timedelta(days=60)),
+        "duration": timedelta(minutes=60),
+        "now": at(monday, 12),
+    }
+    assert first_open_day(rules, zone=DENVER) == half_hours_from(
+        at(monday + 7 * ONE_DAY, 9).astimezone(UTC), 15
+    )
