@@ -311,9 +311,8 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def in_queue_order(self) -> Self:
         """Urgent and not yet acknowledged first, then the longest waiting (the index
         `intake_queue_order` holds this order, so a page of the queue reads 50 rows, not all)."""
-        return self.annotate(
-            urgent_first=_urgent_first(), waiting_since=_waiting_since()
-        ).order_by("-urgent_first", "waiting_since", "pk")
+        ordered = self.annotate(urgent_first=_urgent_first(), waiting_since=_waiting_since())
+        return ordered.order_by("-urgent_first", "waiting_since", "pk")
 
     def status_counts(self) -> dict[str, int]:
         """How many intakes are in each status, and how many need urgent review (one query)."""
