@@ -406,6 +406,21 @@ class PracticeSettings(models.Model):
         }
 
 
+class SiteVersion(models.Model):
+    """A number that changes with anything the public pages show: a therapist's profile,
+    whether their account is active, the practice's settings.
+
+    PostgreSQL triggers (migration 0013) bump it in the same transaction as the change,
+    whichever code or SQL made it, so a page kept under an older number
+    (practice/shared_pages.py) is never served once the change has committed.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Site version {self.number}"
+
+
 class OutboundMessageQuerySet(models.QuerySet["OutboundMessage"]):
     def for_user(self, user: "User") -> Self:
         """What this person may see: only staff read the outbox (clients get the messages)."""

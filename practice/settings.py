@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "practice.context_processors.practice",
+                "practice.shared_pages.csrf_placeholder",
             ],
         },
     },
@@ -116,6 +117,16 @@ CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "redis://127.0.0.1:6379/1"
     )
+}
+# Public pages kept rendered for visitors who are not signed in, in each web process's own
+# memory (practice/shared_pages.py): nothing to fetch over the network, gone with the process.
+# Versions keep them right; the timeout and the cap only bound the memory (at most 200 pages
+# of about 50 KB), since pages with open times are filed under the minute.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shared-pages",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # With Redis down, log-in, sign-up and password reset carry on without rate limits (and

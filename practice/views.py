@@ -34,9 +34,11 @@ from practice.paging import page_of, query_without_page
 from practice.privacy import AccountClosure
 from practice.roles import AuthenticatedHttpRequest, client_required, staff_required
 from practice.scoping import get_for_user
+from practice.shared_pages import kept_for_visitors, open_times_of
 
 
 @require_safe
+@kept_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     therapists = Therapist.objects.listed().filter(accepting_new_clients=True)[:3]
     return render(request, "practice/home.html", {"therapists": therapists})
@@ -49,6 +51,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@kept_for_visitors
 def therapist_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "practice/therapist_list.html", {"therapists": Therapist.objects.listed()}
@@ -56,6 +59,7 @@ def therapist_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@kept_for_visitors(also=open_times_of)
 def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     return render(request, "practice/therapist_detail.html", {"therapist": therapist})

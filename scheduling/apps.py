@@ -7,12 +7,13 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from consent import status as consent_status
         from intake import status as intake_status
-        from practice import privacy
+        from practice import privacy, shared_pages
 
         # agenda, checkins, messages and waitlist register message builders; tasks registers
         # the task that services names by string.
         from scheduling import agenda, checkins, messages, tasks, waitlist  # noqa: F401
         from scheduling import privacy as scheduling_privacy
+        from scheduling.availability import calendar_version_of
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a
@@ -30,5 +31,7 @@ class SchedulingConfig(AppConfig):
         privacy.register_export(
             "worry_answers", "Your therapist's answers", scheduling_privacy.worry_answers
         )
+        # Public pages with a therapist's open times are kept under their calendar's version.
+        shared_pages.look_up_calendars_with(calendar_version_of)
         privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
         privacy.register_purge("scheduling", scheduling_privacy.purge)

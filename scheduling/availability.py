@@ -249,6 +249,14 @@ def cached_calendars(therapists: Sequence[Therapist], *, now: datetime) -> list[
     return [cached.get(key) or fresh[key] for key in keys]
 
 
+def calendar_version_of(slug: str) -> int:
+    """The calendar version of the therapist with this slug (0 before their first change):
+    pages kept for visitors are filed under it (practice/shared_pages.py)."""
+    versions = CalendarVersion.objects.filter(therapist__slug=slug).values_list("number")
+    found = versions.first()
+    return found[0] if found else 0
+
+
 def slot_rules_for_each(
     therapists: Sequence[Therapist], session_type: SessionType, *, now: datetime
 ) -> list[SlotRules]:

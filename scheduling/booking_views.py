@@ -21,6 +21,7 @@ from practice.locations import LOCATION_CHOICES
 from practice.models import PracticeSettings, Therapist, User
 from practice.roles import AuthenticatedHttpRequest, client_required
 from practice.scoping import get_for_user
+from practice.shared_pages import kept_for_visitors, open_times_of
 from scheduling import links, services
 from scheduling.availability import (
     WeekOfSlots,
@@ -64,6 +65,7 @@ def fees(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@kept_for_visitors(also=open_times_of)
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)

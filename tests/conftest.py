@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 
 from practice.models import User
@@ -43,6 +43,9 @@ def _fast_and_local(settings, tmp_path):
     app.conf.task_always_eager = True
     # allauth's rate limits live in the shared cache; each test starts with none used.
     cache.clear()
+    # Site versions start again in each test's rolled-back transaction: no page kept under one
+    # test's version may be served in another.
+    caches["pages"].clear()
 
 
 @pytest.fixture
