@@ -252,8 +252,16 @@ def cached_calendars(therapists: Sequence[Therapist], *, now: datetime) -> list[
 def calendar_version_of(slug: str) -> int:
     """The calendar version of the therapist with this slug (0 before their first change):
     pages kept for visitors are filed under it (practice/shared_pages.py)."""
-    versions = CalendarVersion.objects.filter(therapist__slug=slug).values_list("number")
-    found = versions.first()
+    # Asked on every visit to a kept page, in plain SQL: the ORM's compiling would cost more
+    # than the query (scheduling.models.CalendarVersion).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version.number FROM scheduling_calendarversion version"
+            " JOIN practice_therapist therapist ON therapist.id = version.therapist_id"
+            " WHERE therapist.slug = %s",
+            [slug],
+        )
+        found = cursor.fetchone()
     return found[0] if found else 0
 
 
