@@ -148,6 +148,12 @@ def _render_slots(request: HttpRequest, template: str, context: dict) -> HttpRes
         and not headers.get("HX-History-Restore-Request")
     ):
         template = "scheduling/book.html#slot-list"
+    # The common zones and the chosen one; the script adds the browser's own, and without it
+    # "All time zones" lists every one.
+    every_zone = request.GET.get("zones") == "all"
+    context["zone_options"] = zone_options(context["zone_name"], every=every_zone)
+    if not every_zone:
+        context["all_zones_url"] = f"?{urlencode({**request.GET.dict(), 'zones': 'all'})}"
     response = render(request, template, context)
     response["Vary"] = "HX-Request, HX-Target"
     return response
@@ -325,7 +331,6 @@ def _slot_context(
         "chosen_day": chosen,
         "chosen_first": chosen["slots"][:TIMES_SHOWN_PER_DAY],
         "chosen_more": chosen["slots"][TIMES_SHOWN_PER_DAY:],
-        "zone_options": zone_options(str(zone.key)),
         # The abbreviation in force that week, not today's: MST in a winter week seen in summer.
         "zone_label": week_zone_label(zone, week.first_day),
         "previous_url": week_url(week.previous_week),

@@ -8,7 +8,11 @@ document.addEventListener("DOMContentLoaded", () => {
   watchZoneList(select);
   if (select.dataset.chosen) return;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone || select.value === zone || ![...select.options].some((o) => o.value === zone)) return;
+  if (!zone || select.value === zone) return;
+  // The list holds the common zones; a browser elsewhere adds its own (the server checks it).
+  if (![...select.options].some((o) => o.value === zone)) {
+    select.add(new Option(zone.replaceAll("_", " "), zone));
+  }
   select.value = zone;
   select.form.requestSubmit();  // htmx fetches the times in the new zone
 });

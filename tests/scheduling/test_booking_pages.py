@@ -456,3 +456,29 @@ def test_a_winter_week_seen_in_summer_names_winter_time(client, dana, fall_back_
 
     assert "Week of Monday 9 November" in page
     assert "Times are shown in <strong>Denver time (MST)</strong>" in page
+
+
+def zone_choices(html: str) -> list[str]:
+    select = html.split('<select name="tz"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]+)"', select)
+
+
+def test_the_zone_list_offers_the_common_zones_and_the_chosen_one_and_all_on_request(
+    client, dana, first_session, frozen
+):
+    page = client.get(BOOK, {"session_type": first_session.pk, "tz": "Europe/Berlin"}).text
+    assert zone_choices(page) == [
+        "America/Anchorage",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "America/New_York",
+        "America/Phoenix",
+        "Europe/Berlin",
+        "Pacific/Honolulu",
+    ]
+    assert '<option value="Europe/Berlin" selected>' in page
+    every = re.search(r'<a href="([^"]+)">All time zones</a>', page)[1].replace("&amp;", "&")
+    assert "tz=Europe%2FBerlin" in every and "zones=all" in every
+    listed = zone_choices(client.get(BOOK + every).text)
+    assert len(listed) > 500 and "Asia/Kolkata" in listed
