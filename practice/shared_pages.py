@@ -13,8 +13,9 @@ into the page as it is served. On SQLite (`make run`) there are no versions and 
 kept.
 
 Pages with a therapist's open times also depend on the therapist's calendar version
-(scheduling, which sits above this app, hands over how to read it) and on the minute: as time
-passes, the first times fall inside the booking notice. Holding a time checks it again.
+(scheduling, which sits above this app, hands over how to read it with the site's version in
+one query) and on the minute: as time passes, the first times fall inside the booking notice.
+Holding a time checks it again.
 """
 
 import secrets
@@ -38,9 +39,9 @@ CSRF_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
 _KEEPING = "_rendering_a_kept_page"
 
 type View = Callable[..., HttpResponse]
-type Versions = Callable[..., object]
+type Versions = Callable[..., object | None]
 
-_calendar_version: Callable[[str], int] | None = None
+_calendar_versions: Callable[[str], tuple[int, int] | None] | None = None
 
 
 def site_version() -> int | None:
@@ -55,23 +56,23 @@ def site_version() -> int | None:
     return row[0] if row else 0
 
 
-def kept_for_visitors(view: View | None = None, *, also: Versions | None = None):
+def kept_for_visitors(view: View | None = None, *, versions: Versions | None = None):
     """Serve the view's page to visitors who are not signed in from a copy kept in this
-    process, filed under the address, the visitor's clock style and the site's version, and
-    `also(request, **kwargs)` when the page depends on more (`open_times_of`)."""
+    process, filed under the address, the visitor's clock style and the versions of what it
+    shows: `versions(request, **kwargs)` for a page that shows more than the site
+    (`open_times_of`), else the site's version. None keeps nothing."""
     if view is None:
-        return partial(kept_for_visitors, also=also)
+        return partial(kept_for_visitors, versions=versions)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _without_personal_state(request):
             return view(request, *args, **kwargs)
-        version = site_version()
+        version = versions(request, **kwargs) if versions else site_version()
         if version is None:
             return view(request, *args, **kwargs)
-        more = also(request, **kwargs) if also else ""
         clock = int(dates.twenty_four_hour.get())
-        key = f"{version}|{more}|{clock}|{request.get_full_path()}"
+        key = f"{version}|{clock}|{request.get_full_path()}"
         kept = caches["pages"].get(key)
         if kept is None:
             setattr(request, _KEEPING, True)
@@ -86,20 +87,24 @@ def kept_for_visitors(view: View | None = None, *, also: Versions | None = None)
     return wrapper
 
 
-def look_up_calendars_with(lookup: Callable[[str], int]) -> None:
-    """Take the function that gives a therapist's calendar version by their slug (from
-    scheduling, when the app registry is ready: scheduling/apps.py)."""
-    global _calendar_version
-    _calendar_version = lookup
+def look_up_calendars_with(lookup: Callable[[str], tuple[int, int] | None]) -> None:
+    """Take the function that gives, in one query, the site's version and the calendar
+    version of the therapist with a slug (from scheduling, when the app registry is ready:
+    scheduling/apps.py)."""
+    global _calendar_versions
+    _calendar_versions = lookup
 
 
-def open_times_of(request: HttpRequest, *, slug: str, **kwargs) -> str:
-    """What a page with a therapist's open times depends on besides the site: the version of
-    their calendar, and the minute."""
-    if _calendar_version is None:
+def open_times_of(request: HttpRequest, *, slug: str, **kwargs) -> str | None:
+    """The versions a page with a therapist's open times is filed under: the site's, the
+    therapist's calendar's, and the minute."""
+    if _calendar_versions is None:
         raise ImproperlyConfigured("nothing tells practice how to read a calendar's version")
+    found = _calendar_versions(slug)
+    if found is None:
+        return None
     minute = timezone.now().replace(second=0, microsecond=0)
-    return f"{_calendar_version(slug)}@{minute:%Y-%m-%dT%H:%M}"
+    return f"{found[0]}.{found[1]}@{minute:%Y-%m-%dT%H:%M}"
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:

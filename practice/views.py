@@ -59,7 +59,7 @@ def therapist_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@kept_for_visitors(also=open_times_of)
+@kept_for_visitors(versions=open_times_of)
 def therapist_detail(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     return render(request, "practice/therapist_detail.html", {"therapist": therapist})

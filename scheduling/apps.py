@@ -13,7 +13,7 @@ class SchedulingConfig(AppConfig):
         # the task that services names by string.
         from scheduling import agenda, checkins, messages, tasks, waitlist  # noqa: F401
         from scheduling import privacy as scheduling_privacy
-        from scheduling.availability import calendar_version_of
+        from scheduling.availability import site_and_calendar_versions
         from scheduling.models import Appointment
 
         # Consent sits below scheduling and may not import it: scheduling tells it who has a
@@ -32,6 +32,6 @@ class SchedulingConfig(AppConfig):
             "worry_answers", "Your therapist's answers", scheduling_privacy.worry_answers
         )
         # Public pages with a therapist's open times are kept under their calendar's version.
-        shared_pages.look_up_calendars_with(calendar_version_of)
+        shared_pages.look_up_calendars_with(site_and_calendar_versions)
         privacy.register_closure(scheduling_privacy.cancel_sessions_ahead)
         privacy.register_purge("scheduling", scheduling_privacy.purge)

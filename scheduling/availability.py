@@ -249,20 +249,25 @@ def cached_calendars(therapists: Sequence[Therapist], *, now: datetime) -> list[
     return [cached.get(key) or fresh[key] for key in keys]
 
 
-def calendar_version_of(slug: str) -> int:
-    """The calendar version of the therapist with this slug (0 before their first change):
-    pages kept for visitors are filed under it (practice/shared_pages.py)."""
-    # Asked on every visit to a kept page, in plain SQL: the ORM's compiling would cost more
-    # than the query (scheduling.models.CalendarVersion).
+def site_and_calendar_versions(slug: str) -> tuple[int, int] | None:
+    """The site's version and the calendar version of the therapist with this slug (0 before
+    their first change), in one query: a page with their open times kept for visitors is
+    filed under both (practice/shared_pages.py). None without PostgreSQL, which keeps them."""
+    if connection.vendor != "postgresql":
+        return None
+    # Asked on every visit to such a page, in plain SQL: compiling the ORM's query would cost
+    # more than running it.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT version.number FROM scheduling_calendarversion version"
-            " JOIN practice_therapist therapist ON therapist.id = version.therapist_id"
-            " WHERE therapist.slug = %s",
+            "SELECT"
+            " (SELECT number FROM practice_siteversion WHERE id = 1),"
+            " (SELECT version.number FROM scheduling_calendarversion version"
+            "  JOIN practice_therapist therapist ON therapist.id = version.therapist_id"
+            "  WHERE therapist.slug = %s)",
             [slug],
         )
-        found = cursor.fetchone()
-    return found[0] if found else 0
+        site, calendar = cursor.fetchone()
+    return site or 0, calendar or 0
 
 
 def slot_rules_for_each(

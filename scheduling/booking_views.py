@@ -65,7 +65,7 @@ def fees(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@kept_for_visitors(also=open_times_of)
+@kept_for_visitors(versions=open_times_of)
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)
     session_types = bookable_session_types(therapist, request.user)
