@@ -410,6 +410,7 @@ def _render_hold(
         details = signup.sign_up_form(time_zone=zone_name)
     if code_email is not None and code is None:
         code = signup.code_form()
+    practice = PracticeSettings.load()
     return render(
         request,
         "scheduling/hold.html",
@@ -424,7 +425,8 @@ def _render_hold(
             "code": code,
             "code_email": code_email,
             "payment": request.session.get(HOLD_PAYMENT, ""),
-            "practice_window": describe(PracticeSettings.load().cancellation_window),
+            "practice": practice,
+            "practice_window": describe(practice.cancellation_window),
             "book_url": reverse("scheduling:book", kwargs={"slug": held.therapist.slug}),
             "estimate": (
                 {"content": services.estimate_content(held, request.user)}
