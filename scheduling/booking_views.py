@@ -185,6 +185,7 @@ def first_times_context(request: HttpRequest, therapist: Therapist, zone: ZoneIn
 
 
 @require_safe
+@kept_for_visitors(versions=open_times_of)
 def first_times(request: HttpRequest, slug: str) -> HttpResponse:
     """The first open times of a therapist's page again, in the zone the browser is in."""
     therapist = get_object_or_404(Therapist.objects.listed(), slug=slug)

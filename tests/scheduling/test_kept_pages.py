@@ -49,7 +49,7 @@ def test_each_visitor_gets_their_own_token_on_a_kept_page_and_can_hold_with_it(
     for visitor in (first, second):  # the second gets the page kept for the first
         page = visitor.get(BOOK, week).text
         assert CSRF_PLACEHOLDER not in page
-        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1])
+        tokens.append(token_of(page))
         assert "csrftoken" in visitor.cookies
     assert tokens[0] != tokens[1]
     held = second.post(
@@ -72,3 +72,18 @@ def test_a_change_to_the_kinds_of_session_shows_on_the_next_visit(
     assert "Getting started" in Client().get(PROFILE).text
     first_session.therapists.remove(dana.therapist)
     assert "Getting started" not in Client().get(PROFILE).text
+
+
+def test_the_first_times_in_the_browsers_zone_are_kept_too(
+    client, dana, first_session, frozen, django_assert_num_queries
+):
+    url = "/scheduling/book/dana-whitfield/first-times/?tz=Europe/Berlin"
+    first = client.get(url).text
+    with django_assert_num_queries(1):  # the site's and the calendar's versions
+        kept = Client().get(url).text
+    assert offered(first_times(kept), denver(8, 12)) and "Berlin time" in kept
+    assert kept.replace(token_of(kept), "") == first.replace(token_of(first), "")
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
