@@ -76,7 +76,11 @@ def kept_for_visitors(view: View | None = None, *, versions: Versions | None = N
         kept = caches["pages"].get(key)
         if kept is None:
             setattr(request, _KEEPING, True)
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                # An error page rendered after the view raised gets a real token.
+                delattr(request, _KEEPING)
             if response.status_code != 200 or response.cookies or response.streaming:
                 return _with_token(request, response)
             kept = (response.content, list(response.headers.items()))
