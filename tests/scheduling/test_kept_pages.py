@@ -86,4 +86,6 @@ def test_the_first_times_in_the_browsers_zone_are_kept_too(
 
 
 def token_of(page: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token in the page"
+    return found[1]
