@@ -124,8 +124,6 @@ class SectionForm(forms.Form):
     the answers already stored; the browser's show/hide is only a comfort.
     """
 
-    template_name = "intake/_section_form.html"
-
     def __init__(
         self,
         data: Any = None,

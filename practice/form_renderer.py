@@ -1,10 +1,9 @@
-"""How forms render: widgets and field groups with Jinja2, a form's own template with Django.
+"""How forms render: with the Jinja2 copies of its form templates that Django ships.
 
-Django ships Jinja2 copies of its form templates that write the same HTML. Rendering a field
-through Django's template engine (label, widget, attributes, errors: one template each) was
-the largest part of the pages with forms; Jinja2 compiles each template to Python once. A
-form that names its own template (intake/_section_form.html) is written for Django's engine
-and still renders with it.
+They write the same HTML as Django's own (tests/practice/test_form_renderer.py). Rendering a
+field through Django's template engine (label, widget, attributes, errors: one template each)
+was the largest part of a page with a form; Jinja2 compiles each template to Python once. The
+widgets that ship only templates for Django's engine (the admin's, auth's) render with it.
 """
 
 from django.forms.renderers import DjangoTemplates, Jinja2

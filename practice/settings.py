@@ -99,8 +99,8 @@ TEMPLATES = [
     },
 ]
 
-# Fields and widgets render with Jinja2's copies of Django's form templates (the same HTML,
-# a fifth less time for a page with a form); see practice/form_renderer.py.
+# Forms render with the Jinja2 copies of its form templates that Django ships: the same HTML
+# in about a fifth less time on a page with a form (practice/form_renderer.py).
 FORM_RENDERER = "practice.form_renderer.FormRenderer"
 
 # Database
