@@ -102,6 +102,10 @@ def _named(*names: str, **kwargs) -> str:
 
 PAGES = [
     Page("bare Django view", lambda v: Visit("/bench/bare/")),
+    # Not targets: what being signed in costs before a page does anything (the session, the
+    # person, for staff the second factor), beside the anonymous bare view.
+    Page("bare view, as a client", lambda v: Visit("/bench/bare/", v.cookie(v.cast.client))),
+    Page("bare view, as staff", lambda v: v.as_staff("/bench/bare/")),
     Page("home", lambda v: Visit(_named("practice:home"))),
     Page("therapist directory", lambda v: Visit(_named("practice:therapist-list"))),
     Page(
