@@ -173,19 +173,23 @@ def visit(page: Page, visitors: Visitors) -> Visit:
 def count_queries(target: Visit) -> int:
     """SQL queries of one request, served in-process; the page must answer 200.
 
-    The person's second request is counted: the first of each minute also records in the
-    session that they are active (practice/middleware.py), which is not the page's cost.
+    The fewer of the person's second and third requests is counted: the first request of
+    each minute also records in the session that they are active (practice/middleware.py),
+    which is not the page's cost, and a new minute may begin between two requests.
     """
     browser = Client(HTTP_HOST=HOST)
     if target.cookie:
         name, _, value = target.cookie.partition("=")
         browser.cookies[name] = value
     browser.get(target.path)
-    with CaptureQueriesContext(connection) as queries:
-        response = browser.get(target.path)
-    if response.status_code != 200:
-        raise PageError(f"{target.path} answered {response.status_code} in-process, not 200")
-    return len(queries)
+    counts = []
+    for _request in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(target.path)
+        if response.status_code != 200:
+            raise PageError(f"{target.path} answered {response.status_code} in-process, not 200")
+        counts.append(len(queries))
+    return min(counts)
 
 
 def _get(base: str, target: Visit) -> int:
