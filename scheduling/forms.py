@@ -8,6 +8,7 @@ from django.utils import timezone
 from practice.locations import LOCATION_CHOICES, OUTSIDE_US, location_name
 from practice.models import TIME_ZONE_CHOICES, Therapist
 from scheduling.availability import bookable_session_types
+from scheduling.matching import PARTS_OF_DAY
 from scheduling.models import (
     AvailabilityException,
     BookingRules,
@@ -15,7 +16,6 @@ from scheduling.models import (
     TimeOff,
     WeeklyAvailability,
 )
-from scheduling.waitlist import PARTS_OF_DAY
 from scheduling.wording import describe
 
 DEFAULT_ZONE = "America/Denver"
@@ -94,11 +94,7 @@ class HelpChoosingForm(forms.Form):
         label="Times of day that suit you",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("morning", "Mornings"),
-            ("afternoon", "Afternoons"),
-            ("evening", "Evenings"),
-        ],
+        choices=list(PARTS_OF_DAY.items()),
     )
     payment = forms.ChoiceField(
         label="How will you pay?",

@@ -11,6 +11,12 @@ from datetime import datetime, time
 # one before 5 PM, an evening one from 5 PM. Help choosing and the waitlist both read them here.
 AFTERNOON_STARTS = time(12, 0)
 EVENING_STARTS = time(17, 0)
+# How forms name them, with the bounds above.
+PARTS_OF_DAY = {
+    "morning": "Mornings (before noon)",
+    "afternoon": "Afternoons (noon to 5 PM)",
+    "evening": "Evenings (from 5 PM)",
+}
 
 
 def part_of_day(clock: time) -> str:

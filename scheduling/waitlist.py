@@ -30,12 +30,6 @@ from scheduling.models import Appointment, BookingError, SessionType
 from scheduling.slots import is_open_slot, open_slots
 from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer
 
-# Parts of the day on the client's own clock (scheduling.matching.part_of_day decides).
-PARTS_OF_DAY = {
-    "morning": "Mornings (before noon)",
-    "afternoon": "Afternoons (noon to 5 PM)",
-    "evening": "Evenings (from 5 PM)",
-}
 # The first key of pg_advisory_xact_lock(int, int) while offering one therapist's times.
 WAITLIST_LOCK = 0x3A17
 OPEN = WaitlistOffer.Status.OPEN
@@ -84,7 +78,7 @@ def join_waitlist(
     """
     if not client.is_client:
         raise services.BookingNotAllowed("Only clients can join the waitlist.")
-    values: dict[str, object] = {f"{part}s": part in parts_of_day for part in PARTS_OF_DAY}
+    values: dict[str, object] = {f"{part}s": part in parts_of_day for part in matching.PARTS_OF_DAY}
     values["weekdays"] = "".join(str(day) for day in sorted(set(weekdays)))
     wanted = WaitlistEntry(client=client, therapist=therapist, session_type=session_type, **values)
     values["wants_before"] = first_suitable_time(wanted, now=timezone.now())
